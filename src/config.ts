@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const flag = z.stringbool();
+
+/** Every environment variable the service reads, with what it takes. */
+const envSchema = z.strictObject({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port.default(3000),
+  STORE: z.enum(['file', 'memory', 'mongodb']).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI')
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[^/\\. "$*<>:|?]{1,63}$/, 'a MongoDB database name')
+    .default('backlog'),
+  API_KEYS: z.string().optional(),
+  AUTH_READS: flag.default(false),
+  AUTH_DISABLED: flag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: positiveInt.default(10 * 1024 * 1024),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).optional(),
+});
+
+export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
+export type StoreConfig =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'file'; readonly dataDir: string }
+  | { readonly kind: 'mongodb'; readonly uri: string; readonly dbName: string };
+
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly store: StoreConfig;
+  /** Empty when auth is off. */
+  readonly apiKeys: readonly string[];
+  readonly authReads: boolean;
+  readonly logLevel: string;
+  readonly bodyLimit: number;
+  /** Requests per minute per client; 0 turns the limit off. */
+  readonly rateLimitMax: number;
+}
+
+export const PRODUCTION_RATE_LIMIT_MAX = 1000;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration once, refusing a bad setting with the variable's name and what it takes. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const known = Object.fromEntries(CONFIG_ENV_NAMES.map((name) => [name, env[name] === '' ? undefined : env[name]]));
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}: ${issue.message} (got ${JSON.stringify(known[name])})`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const vars = parsed.data;
+  const apiKeys = (vars.API_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key.length > 0);
+  if (vars.NODE_ENV === 'production' && apiKeys.length === 0 && !vars.AUTH_DISABLED) {
+    throw new ConfigError(
+      'Invalid configuration: API_KEYS: required when NODE_ENV=production (or set AUTH_DISABLED=true to run without auth on purpose)',
+    );
+  }
+  return {
+    nodeEnv: vars.NODE_ENV,
+    host: vars.HOST,
+    port: vars.PORT,
+    store: storeConfig(vars),
+    apiKeys,
+    authReads: vars.AUTH_READS,
+    logLevel: vars.LOG_LEVEL,
+    bodyLimit: vars.BODY_LIMIT,
+    rateLimitMax: vars.RATE_LIMIT_MAX ?? (vars.NODE_ENV === 'production' ? PRODUCTION_RATE_LIMIT_MAX : 0),
+  };
+}
+
+function storeConfig(vars: z.infer<typeof envSchema>): StoreConfig {
+  const kind = vars.STORE ?? (vars.MONGODB_URI ? 'mongodb' : 'file');
+  if (kind === 'memory') return { kind };
+  if (kind === 'file') return { kind, dataDir: vars.DATA_DIR };
+  if (!vars.MONGODB_URI) throw new ConfigError('Invalid configuration: MONGODB_URI: required when STORE=mongodb');
+  return { kind, uri: vars.MONGODB_URI, dbName: vars.MONGODB_DB };
+}

@@ -1,0 +1,46 @@
+import { InvalidId } from './errors.js';
+
+/** The id `blocked` is owned by the fixed path /v1/epics/blocked. */
+export const RESERVED_EPIC_IDS: ReadonlySet<string> = new Set(['blocked']);
+export const MAX_ID_LENGTH = 200;
+
+// White space as JavaScript's trim() knows it, spelled out because `\s` means
+// something else in other regex dialects (clients validate with this pattern too).
+const SPACE = ' \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+const CONTROL = '\\u0000-\\u001f\\u007f';
+const EDGE = `[^${CONTROL}${SPACE}]`;
+const INNER = `[^${CONTROL}]`;
+
+/** 1 to 200 code points, no control characters, no white space at either end. */
+export const ID_PATTERN = `^${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?$`;
+/** An id, or a blank string (ignored inside dictionary lists). */
+export const ID_OR_BLANK_PATTERN = `^(?:[${SPACE}]{0,${MAX_ID_LENGTH}}|${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?)$`;
+/** An epic id: an id other than the reserved ones. */
+export const EPIC_ID_PATTERN = `^(?!blocked$)${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?$`;
+
+const idRegex = new RegExp(ID_PATTERN, 'u');
+const blankRegex = new RegExp(`^[${SPACE}]*$`, 'u');
+
+export function isBlank(value: string): boolean {
+  return blankRegex.test(value);
+}
+
+/** Why `id` is not a valid id, or undefined when it is. */
+export function idProblem(id: string): string | undefined {
+  if (id.length === 0) return 'must not be empty';
+  if ([...id].length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters`;
+  if (idRegex.test(id)) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rule refuses
+  if (/[\u0000-\u001f\u007f]/u.test(id)) return 'must not contain control characters';
+  return 'must not start or end with white space';
+}
+
+export function assertId(id: string): void {
+  const problem = idProblem(id);
+  if (problem) throw new InvalidId(id, problem);
+}
+
+export function assertEpicId(id: string): void {
+  assertId(id);
+  if (RESERVED_EPIC_IDS.has(id)) throw new InvalidId(id, 'is reserved');
+}
