@@ -1,0 +1,20 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { StoreConfig } from '../config.js';
+import type { BacklogStore } from '../domain/index.js';
+import { createFileStore } from './file-store.js';
+import { createMemoryStore } from './memory-store.js';
+
+/** The store the configuration asks for. */
+export async function createStore(config: StoreConfig, logger: FastifyBaseLogger): Promise<BacklogStore> {
+  switch (config.kind) {
+    case 'memory':
+      return createMemoryStore();
+    case 'file':
+      logger.info({ dataDir: config.dataDir }, 'using the embedded store');
+      return createFileStore({ dataDir: config.dataDir });
+    case 'mongodb': {
+      const { createMongoStore } = await import('./mongo-store.js');
+      return createMongoStore({ uri: config.uri, dbName: config.dbName, logger });
+    }
+  }
+}
