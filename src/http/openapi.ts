@@ -1,0 +1,68 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from '@fastify/type-provider-zod';
+import type { FastifyInstance } from 'fastify';
+
+const DESCRIPTIONS: Record<string, string> = {
+  200: 'OK',
+  201: 'Created; the whole recomputed backlog',
+  400: 'Malformed JSON, wrong types, bad ids, unknown keys or missing fields',
+  401: 'Auth is configured and the request has no valid key',
+  404: 'The epic, task or bug named does not exist, or no such route',
+  405: 'Known path, unsupported method (see the Allow header)',
+  409: 'The request breaks a rule of the backlog; nothing was written',
+  413: 'Body over the configured limit',
+  415: 'Body that is not JSON',
+  429: 'Rate limit exceeded (see the Retry-After header)',
+  503: 'The store is unreachable; nothing was written, retry shortly',
+};
+
+const PROBLEM_HEADERS: Record<string, Record<string, { description: string; schema: { type: 'string' } }>> = {
+  401: { 'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } } },
+  405: { Allow: { description: 'The methods the path supports', schema: { type: 'string' } } },
+  429: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'string' } } },
+  503: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'string' } } },
+};
+
+/** zod's document for each route, with problems served as application/problem+json. */
+const transform: typeof jsonSchemaTransform = (input) => {
+  const { schema, url } = jsonSchemaTransform(input);
+  const response = (schema as { response?: Record<string, Record<string, unknown>> } | undefined)?.response;
+  if (!response) return { schema, url };
+  const described: Record<string, unknown> = {};
+  for (const [status, body] of Object.entries(response)) {
+    const description = DESCRIPTIONS[status] ?? 'Response';
+    described[status] =
+      Number(status) >= 400
+        ? { description, content: { 'application/problem+json': { schema: body } }, headers: PROBLEM_HEADERS[status] }
+        : { description, ...body };
+  }
+  return { schema: { ...schema, response: described }, url };
+};
+
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Backlog status service',
+        version: '1.0.0',
+        description:
+          'Keeps a backlog of epics, tasks and bugs and rolls up the status of every epic over its linked epics: `wip`, `blocked`, `pending_validation` or `completed`. Every error is application/problem+json (RFC 9457).',
+      },
+      tags: [
+        { name: 'backlog', description: 'The whole backlog: import, replace, export' },
+        { name: 'epics', description: 'Epics, their items and links' },
+        { name: 'tasks', description: 'Tasks' },
+        { name: 'bugs', description: 'Bugs and what they block' },
+        { name: 'operations', description: 'Probes and metrics' },
+      ],
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'One of the API_KEYS' } },
+      },
+    },
+    transform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+}

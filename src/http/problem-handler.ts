@@ -1,0 +1,129 @@
+import { hasZodFastifySchemaValidationErrors } from '@fastify/type-provider-zod';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type DomainErrorCode, StoreUnavailable } from '../domain/index.js';
+import type { Problem } from '../schemas/problem-schemas.js';
+import { HttpProblem, type InvalidField, RequestInvalid } from './http-errors.js';
+
+const DOMAIN_STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
+  INVALID_ID: { status: 400, title: 'Invalid id' },
+  EPIC_NOT_FOUND: { status: 404, title: 'Epic not found' },
+  TASK_NOT_FOUND: { status: 404, title: 'Task not found' },
+  BUG_NOT_FOUND: { status: 404, title: 'Bug not found' },
+  LINK_NOT_FOUND: { status: 404, title: 'Link not found' },
+  EPIC_EXISTS: { status: 409, title: 'Epic already exists' },
+  TASK_EXISTS: { status: 409, title: 'Task already in an epic' },
+  BUG_EXISTS: { status: 409, title: 'Bug already reported in this epic' },
+  LINK_EXISTS: { status: 409, title: 'Link already exists' },
+  UNKNOWN_EPIC_LINK: { status: 409, title: 'Link to an unknown epic' },
+  CYCLE: { status: 409, title: 'Links would form a cycle' },
+};
+
+// Fastify's own client errors, by code; anything else with a 4xx statusCode keeps it.
+const FASTIFY_TITLES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported media type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Payload too large',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Malformed JSON',
+};
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  detail: string,
+  extra: Partial<Problem> = {},
+): FastifyReply {
+  const problem: Problem = { type: `/problems/${slug(title)}`, title, status, detail, ...extra };
+  return reply.code(status).type('application/problem+json').send(problem);
+}
+
+/** The single place where an error becomes an HTTP answer: application/problem+json, RFC 9457. */
+export function registerProblemHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors = error.validation.map(
+        (issue): InvalidField => ({
+          in: (error.validationContext ?? 'body') as InvalidField['in'],
+          path: issue.instancePath || '/',
+          message: issue.message ?? 'is invalid',
+        }),
+      );
+      return invalidRequest(reply, errors);
+    }
+    if (error instanceof RequestInvalid) return invalidRequest(reply, error.errors);
+    if (error instanceof DomainError) {
+      const { status, title } = DOMAIN_STATUS[error.code];
+      logClientError(request, error, status);
+      return sendProblem(reply, status, title, error.message);
+    }
+    if (error instanceof HttpProblem) {
+      reply.headers(error.headers);
+      return sendProblem(reply, error.status, error.title, error.message);
+    }
+    if (error instanceof StoreUnavailable) {
+      request.log.warn({ err: error, method: request.method, url: request.url }, 'store unavailable');
+      reply.header('retry-after', '1');
+      return sendProblem(
+        reply,
+        503,
+        STATUS_TITLES[503] as string,
+        'The backlog store cannot be reached; nothing was written. Retry shortly.',
+      );
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      logClientError(request, error, status);
+      const title = FASTIFY_TITLES[error.code] ?? STATUS_TITLES[status] ?? 'Bad request';
+      return sendProblem(reply, status, title, error.message);
+    }
+    request.log.error(
+      { err: error, method: request.method, url: request.url, params: request.params },
+      'request failed',
+    );
+    return sendProblem(reply, 500, STATUS_TITLES[500] as string, 'The request could not be completed.');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, 'Not found', `No route ${request.method} ${request.url.split('?')[0]}`),
+  );
+}
+
+function invalidRequest(reply: FastifyReply, errors: readonly InvalidField[]): FastifyReply {
+  const detail = errors
+    .map((error) => `${error.in}${error.path === '/' ? '' : error.path}: ${error.message}`)
+    .join('; ');
+  return sendProblem(reply, 400, 'Invalid request', detail, { errors: [...errors] });
+}
+
+function logClientError(request: FastifyRequest, error: Error, status: number): void {
+  request.log.info(
+    {
+      err: { message: error.message, code: (error as FastifyError).code },
+      status,
+      method: request.method,
+      url: request.url,
+      params: request.params,
+    },
+    'request refused',
+  );
+}
+
+function slug(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}

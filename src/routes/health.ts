@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
+import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import { withProblems } from '../schemas/problem-schemas.js';
+
+const HealthSchema = z.object({ status: z.enum(['ok']) }).meta({ examples: [{ status: 'ok' }] });
+
+/** Probes for orchestrators and the Prometheus scrape, outside /v1. */
+export const healthRoutes: FastifyPluginAsyncZod<{ metrics: Registry }> = async (app, { metrics }) => {
+  app.get(
+    '/livez',
+    {
+      schema: {
+        operationId: 'getLiveness',
+        summary: 'The process is up',
+        tags: ['operations'],
+        response: withProblems({ 200: HealthSchema }),
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        operationId: 'getReadiness',
+        summary: 'The store is reachable (503 otherwise)',
+        tags: ['operations'],
+        response: withProblems({ 200: HealthSchema }),
+      },
+    },
+    async () => {
+      await app.store.ping();
+      return { status: 'ok' as const };
+    },
+  );
+
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics: requests and latencies per route, epics by status',
+        tags: ['operations'],
+        produces: ['text/plain'],
+        response: withProblems({ 200: z.string().meta({ description: 'Prometheus text exposition format' }) }),
+      },
+    },
+    async (_request, reply) => {
+      const text = await metrics.metrics();
+      return reply.type(metrics.contentType).send(text);
+    },
+  );
+};

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { EPIC_ID_PATTERN, ID_OR_BLANK_PATTERN, ID_PATTERN, MAX_ID_LENGTH } from '../domain/ids.js';
+import { STATUSES } from '../domain/status.js';
+
+// Lengths are bounded inside the patterns, which count code points as JSON Schema
+// does; zod's max() would count UTF-16 units and refuse what the document allows.
+const idLength = { minLength: 1, maxLength: MAX_ID_LENGTH };
+
+export const IdSchema = z
+  .string()
+  .regex(
+    new RegExp(ID_PATTERN, 'u'),
+    'must be 1 to 200 characters, without control characters or surrounding white space',
+  )
+  .meta({
+    ...idLength,
+    description: 'An id: 1 to 200 characters, no control characters, no leading or trailing white space.',
+    examples: ['TaskA1'],
+  });
+
+export const EpicIdSchema = z
+  .string()
+  .regex(new RegExp(EPIC_ID_PATTERN, 'u'), 'must be a valid id other than the reserved "blocked"')
+  .meta({ ...idLength, description: 'An epic id: any id but the reserved `blocked`.', examples: ['EpicA'] });
+
+const IdOrBlankSchema = z
+  .string()
+  .regex(new RegExp(ID_OR_BLANK_PATTERN, 'u'), 'must be an id or a blank string')
+  .meta({ maxLength: MAX_ID_LENGTH, description: 'An id; blank strings are ignored.' });
+
+/** Response lists: views share the domain's readonly arrays instead of copying them. */
+const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
+
+export const StatusSchema = z.enum(STATUSES).meta({ description: 'The rolled-up status of an epic.' });
+
+export const DictionaryEntrySchema = z
+  .strictObject({
+    Tasks: z.array(IdOrBlankSchema).optional(),
+    Bugs: z.array(IdOrBlankSchema).optional(),
+    Epics: z.array(IdOrBlankSchema).optional(),
+  })
+  .meta({ description: 'One epic; a missing list means an empty one.' });
+
+const specExampleDictionary = {
+  EpicA: { Tasks: ['TaskA1', 'TaskA2'], Bugs: [], Epics: ['EpicB'] },
+  EpicB: { Tasks: ['TaskB1', 'TaskB2'], Bugs: ['BugB1'], Epics: [''] },
+  EpicC: { Tasks: [], Bugs: [], Epics: [] },
+  EpicD: { Tasks: [], Bugs: [], Epics: ['EpicC'] },
+  EpicE: { Tasks: [], Bugs: ['BugE1'], Epics: [] },
+};
+
+export const DictionarySchema = z.record(EpicIdSchema, DictionaryEntrySchema).meta({
+  id: 'Dictionary',
+  description: 'A backlog in the exchange format: epic id → its tasks, bugs and linked epics.',
+  examples: [specExampleDictionary],
+});
+export type DictionaryBody = z.infer<typeof DictionarySchema>;
+
+export const ExportSchema = z
+  .record(z.string(), z.strictObject({ Tasks: list(z.string()), Bugs: list(z.string()), Epics: list(z.string()) }))
+  .meta({
+    id: 'Export',
+    description: 'The backlog in the exchange format, epics in creation order.',
+    examples: [specExampleDictionary],
+  });
+
+export const EpicViewSchema = z
+  .object({
+    id: z.string(),
+    status: StatusSchema,
+    tasks: list(z.string()),
+    bugs: list(z.string()),
+    epics: list(z.string()),
+  })
+  .meta({ id: 'EpicView' });
+
+export const EpicDetailSchema = EpicViewSchema.extend({ parents: list(z.string()) }).meta({
+  id: 'EpicDetail',
+  examples: [
+    { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [], parents: ['EpicA'] },
+  ],
+});
+
+export const BacklogViewSchema = z.object({ epics: list(EpicViewSchema) }).meta({
+  id: 'BacklogView',
+  description: 'Every epic with its status, in creation order.',
+  examples: [{ epics: [{ id: 'EpicA', status: 'wip', tasks: ['TaskA1'], bugs: [], epics: [] }] }],
+});
+
+export const EpicStatusListSchema = list(z.object({ id: z.string(), status: StatusSchema })).meta({
+  id: 'EpicStatusList',
+});
+
+export const BugListSchema = list(
+  z.object({ id: z.string(), epics: list(z.string()).meta({ description: 'The epics that report the bug.' }) }),
+).meta({ id: 'BugList', examples: [[{ id: 'BugB1', epics: ['EpicB'] }]] });
+
+export const TaskListSchema = list(z.object({ id: z.string(), epic: z.string() })).meta({
+  id: 'TaskList',
+  examples: [[{ id: 'TaskA1', epic: 'EpicA' }]],
+});
+
+export const BlockedEpicsSchema = z
+  .object({
+    bug: z
+      .string()
+      .nullable()
+      .meta({ description: 'The bug asked about, or null for every epic whose status is blocked.' }),
+    blocked: EpicStatusListSchema,
+    highest: list(z.string()).meta({ description: 'The blocked epics that no other blocked epic links to.' }),
+  })
+  .meta({
+    id: 'BlockedEpics',
+    examples: [
+      {
+        bug: 'BugB1',
+        blocked: [
+          { id: 'EpicA', status: 'wip' },
+          { id: 'EpicB', status: 'wip' },
+        ],
+        highest: ['EpicA'],
+      },
+    ],
+  });
+
+export const NewEpicSchema = z
+  .strictObject({
+    id: EpicIdSchema,
+    tasks: z.array(IdSchema).optional(),
+    bugs: z.array(IdSchema).optional(),
+    epics: z.array(IdSchema).optional().meta({ description: 'Ids of existing epics to link to.' }),
+  })
+  .meta({ examples: [{ id: 'EpicF', tasks: ['TaskF1'], bugs: [], epics: ['EpicC'] }] });
+
+export const EpicItemSchema = z
+  .strictObject({ type: z.enum(['task', 'bug']), id: IdSchema })
+  .meta({ examples: [{ type: 'task', id: 'TaskC1' }] });
+
+export const IdBodySchema = z.strictObject({ id: IdSchema }).meta({ examples: [{ id: 'BugC1' }] });
+export const ChildLinkSchema = z.strictObject({ id: IdSchema }).meta({ examples: [{ id: 'EpicC' }] });
+
+export const EpicRefSchema = z
+  .strictObject({ id: IdSchema, epic: IdSchema })
+  .meta({ examples: [{ id: 'TaskC1', epic: 'EpicC' }] });

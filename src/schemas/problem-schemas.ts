@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          in: z.enum(['body', 'params', 'querystring', 'headers']),
+          path: z.string().meta({ description: 'JSON Pointer to the invalid field' }),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Each invalid field (400 only).' }),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'An RFC 9457 problem (application/problem+json).',
+    examples: [
+      { type: '/problems/epic-not-found', title: 'Epic not found', status: 404, detail: 'Epic "EpicZ" does not exist' },
+    ],
+  });
+export type Problem = z.infer<typeof ProblemSchema>;
+
+/** The problems any route can answer: bad input, auth, unknown paths and methods, limits, an unreachable store. */
+const COMMON_PROBLEM_STATUSES = [400, 401, 404, 405, 413, 415, 429, 503] as const;
+type ProblemResponses<S extends number> = { [K in S]: typeof ProblemSchema };
+
+/** A route's responses: its successes plus every problem status it can answer (409 when a rule of the backlog can refuse it). */
+export function withProblems<T extends Record<number, z.ZodType>, E extends number = never>(
+  success: T,
+  extra: readonly E[] = [],
+): T & ProblemResponses<(typeof COMMON_PROBLEM_STATUSES)[number] | E> {
+  const problems = Object.fromEntries([...COMMON_PROBLEM_STATUSES, ...extra].map((status) => [status, ProblemSchema]));
+  return { ...problems, ...success } as T & ProblemResponses<(typeof COMMON_PROBLEM_STATUSES)[number] | E>;
+}
