@@ -1,45 +1,58 @@
-import type { Backlog, Epic } from './backlog.js';
+import type { Backlog } from './backlog.js';
 
 export const STATUSES = ['wip', 'blocked', 'pending_validation', 'completed'] as const;
 export type Status = (typeof STATUSES)[number];
 
+// Ranks order the statuses so that a parent takes the strongest of its children.
+const UNKNOWN = -1;
+const COMPLETED = 0;
+const PENDING_VALIDATION = 1;
+const BLOCKED = 2;
+const WIP = 3;
+const STATUS_OF_RANK: readonly Status[] = ['completed', 'pending_validation', 'blocked', 'wip'];
+
 /**
  * The status of every epic (SPEC section 2, bottom-up form), in one pass over
  * epics and links: each status is computed once, after those of its children,
- * with an explicit stack so that a chain of any depth fits.
+ * with an explicit stack so that a chain of any depth fits. Epics are numbered
+ * first so that the walk itself touches only arrays.
  */
 export function computeStatuses(backlog: Backlog): Map<string, Status> {
-  const statuses = new Map<string, Status>();
-  const stack: string[] = [];
-  for (const rootId of backlog.epics.keys()) {
-    stack.push(rootId);
+  const epics = [...backlog.epics.values()];
+  const indexOf = new Map<string, number>();
+  epics.forEach((epic, index) => indexOf.set(epic.id, index));
+  const children = epics.map((epic) => epic.epics.map((id) => indexOf.get(id) as number));
+  const rank = new Int8Array(epics.length).fill(UNKNOWN);
+  const stack: number[] = [];
+  for (let root = 0; root < epics.length; root++) {
+    stack.push(root);
     while (stack.length > 0) {
-      const id = stack[stack.length - 1] as string;
-      if (statuses.has(id)) {
+      const index = stack[stack.length - 1] as number;
+      if (rank[index] !== UNKNOWN) {
         stack.pop();
         continue;
       }
-      const epic = backlog.epics.get(id) as Epic;
+      const own = children[index] as number[];
       const before = stack.length;
-      for (const child of epic.epics) {
-        if (!statuses.has(child)) stack.push(child);
+      for (const child of own) {
+        if (rank[child] === UNKNOWN) stack.push(child);
       }
-      if (stack.length === before) {
-        stack.pop();
-        statuses.set(id, statusFromChildren(epic, statuses));
-      }
+      if (stack.length > before) continue;
+      stack.pop();
+      const epic = epics[index] as (typeof epics)[number];
+      rank[index] = epic.tasks.length > 0 ? WIP : rollUp(epic.bugs.length > 0, own, rank);
     }
   }
-  return statuses;
+  return new Map(epics.map((epic, index) => [epic.id, STATUS_OF_RANK[rank[index] as number] as Status]));
 }
 
-function statusFromChildren(epic: Epic, statuses: ReadonlyMap<string, Status>): Status {
-  if (epic.tasks.length > 0) return 'wip';
-  let pending = epic.bugs.length > 0;
-  for (const child of epic.epics) {
-    const status = statuses.get(child);
-    if (status === 'wip' || status === 'blocked') return 'blocked';
-    if (status === 'pending_validation') pending = true;
+/** An epic without tasks of its own: blocked by work below it, pending on bugs at or below it, else completed. */
+function rollUp(hasBugs: boolean, children: readonly number[], rank: Int8Array): number {
+  let strongest = hasBugs ? PENDING_VALIDATION : COMPLETED;
+  for (const child of children) {
+    const childRank = rank[child] as number;
+    if (childRank >= BLOCKED) return BLOCKED;
+    if (childRank > strongest) strongest = childRank;
   }
-  return pending ? 'pending_validation' : 'completed';
+  return strongest;
 }

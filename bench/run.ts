@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import {
+  type Backlog,
+  backlogFromDictionary,
+  backlogView,
+  computeStatuses,
+  reachableFrom,
+  type Status,
+  toDictionary,
+} from '../src/domain/index.js';
+import { generateBacklog, generateChain, generateDiamondLadder } from './backlog-generator.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Median wall time in milliseconds of `runs` calls, after one warm-up call. */
+function measure(name: string, task: () => unknown, runs = RUNS): number {
+  task();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    task();
+    times.push(performance.now() - start);
+  }
+  const result = median(times);
+  console.log(`${name.padEnd(58)} median ${result.toFixed(2).padStart(9)} ms  (${runs} runs)`);
+  return result;
+}
+
+/** SPEC section 2's closed form, by plain reachability from every epic: the reference the real pass is checked against. */
+function closedFormStatuses(backlog: Backlog): Map<string, Status> {
+  const statuses = new Map<string, Status>();
+  for (const epic of backlog.epics.values()) {
+    const reachable = [...reachableFrom(backlog, epic.id)].map((id) => backlog.epics.get(id));
+    const anyTasks = reachable.some((e) => (e?.tasks.length ?? 0) > 0);
+    const anyBugs = reachable.some((e) => (e?.bugs.length ?? 0) > 0);
+    statuses.set(
+      epic.id,
+      epic.tasks.length > 0 ? 'wip' : anyTasks ? 'blocked' : anyBugs ? 'pending_validation' : 'completed',
+    );
+  }
+  return statuses;
+}
+
+console.log(`Backlog status service benchmark (node ${process.version}, ${RUNS} runs each)\n`);
+const large = generateBacklog(100_000);
+const statusesMs = measure('computeStatuses, 100,000-epic generated DAG', () => computeStatuses(large));
+measure('backlogView + JSON.stringify, 100,000 epics (a mutation answer)', () => JSON.stringify(backlogView(large)));
+measure('import (backlogFromDictionary), 100,000 epics', () => backlogFromDictionary(toDictionary(large)), 5);
+measure('computeStatuses, chain 100,000 epics deep', () => computeStatuses(generateChain(100_000)), 5);
+measure('computeStatuses, diamond ladder of 40 levels (2^40 paths)', () => computeStatuses(generateDiamondLadder(40)));
+
+const small = generateBacklog(2_000);
+const onePass = measure('computeStatuses, 2,000 epics', () => computeStatuses(small));
+const closedForm = measure(
+  'closed form by reachability from every epic, 2,000 epics',
+  () => closedFormStatuses(small),
+  3,
+);
+console.log(`\nratio closed form / one pass on 2,000 epics: ${(closedForm / onePass).toFixed(0)}x`);
+console.log(`all statuses of 100,000 epics: median ${statusesMs.toFixed(1)} ms`);
+
+// The HTTP latency benchmark of the stores lives in its own script; run it when present.
+if (existsSync(new URL('./delete-task-latency.ts', import.meta.url)) && process.env.BENCH_SKIP_HTTP !== 'true') {
+  console.log('');
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', new URL('./delete-task-latency.ts', import.meta.url).pathname],
+    {
+      stdio: 'inherit',
+    },
+  );
+  process.exitCode = result.status ?? 1;
+}
