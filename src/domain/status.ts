@@ -19,8 +19,7 @@ const STATUS_OF_RANK: readonly Status[] = ['completed', 'pending_validation', 'b
  */
 export function computeStatuses(backlog: Backlog): Map<string, Status> {
   const epics = [...backlog.epics.values()];
-  const indexOf = new Map<string, number>();
-  epics.forEach((epic, index) => indexOf.set(epic.id, index));
+  const indexOf = new Map(epics.map((epic, index) => [epic.id, index]));
   const children = epics.map((epic) => epic.epics.map((id) => indexOf.get(id) as number));
   const rank = new Int8Array(epics.length).fill(UNKNOWN);
   const stack: number[] = [];
