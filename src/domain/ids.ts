@@ -8,18 +8,20 @@ export const MAX_ID_LENGTH = 200;
 // something else in other regex dialects (clients validate with this pattern too).
 const SPACE = ' \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 const CONTROL = '\\u0000-\\u001f\\u007f';
+// Blank list items are ignored (SPEC section 1): any white space trim() removes, tabs and line breaks included.
+const BLANK = `${SPACE}\\t\\n\\u000b\\f\\r`;
 const EDGE = `[^${CONTROL}${SPACE}]`;
 const INNER = `[^${CONTROL}]`;
 
 /** 1 to 200 code points, no control characters, no white space at either end. */
 export const ID_PATTERN = `^${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?$`;
 /** An id, or a blank string (ignored inside dictionary lists). */
-export const ID_OR_BLANK_PATTERN = `^(?:[${SPACE}]{0,${MAX_ID_LENGTH}}|${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?)$`;
+export const ID_OR_BLANK_PATTERN = `^(?:[${BLANK}]{0,${MAX_ID_LENGTH}}|${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?)$`;
 /** An epic id: an id other than the reserved ones. */
 export const EPIC_ID_PATTERN = `^(?!blocked$)${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?$`;
 
 const idRegex = new RegExp(ID_PATTERN, 'u');
-const blankRegex = new RegExp(`^[${SPACE}]*$`, 'u');
+const blankRegex = new RegExp(`^[${BLANK}]*$`, 'u');
 
 export function isBlank(value: string): boolean {
   return blankRegex.test(value);
