@@ -1,7 +1,5 @@
-import type { FastifyInstance, HTTPMethods } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { HttpProblem } from './http-errors.js';
-
-const ANSWERED_METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /**
  * Records the methods of every route registered from now on; `answerOtherMethods`
@@ -17,16 +15,20 @@ export function trackRouteMethods(app: FastifyInstance) {
   });
   return {
     answerOtherMethods(): void {
+      // Every method Fastify routes (TRACE and QUERY included), not only the common ones.
+      const answered = app.supportedMethods;
       for (const [url, methods] of [...methodsByUrl]) {
-        const others = ANSWERED_METHODS.filter((method) => !methods.has(method));
+        const others = answered.filter((method) => !methods.has(method));
         if (others.length === 0) continue;
-        const allow = ANSWERED_METHODS.filter((method) => methods.has(method)).join(', ');
+        const allow = answered.filter((method) => methods.has(method)).join(', ');
         app.route({
           method: others,
           url,
           schema: { hide: true },
           config: { methodNotAllowed: true },
-          handler: async (request) => {
+          // Refused before the body is read: a QUERY without Content-Type, or any body at all,
+          // must still get 405, not the 400/415 of body parsing.
+          onRequest: async (request) => {
             throw new HttpProblem(
               405,
               'Method not allowed',
@@ -36,6 +38,7 @@ export function trackRouteMethods(app: FastifyInstance) {
               },
             );
           },
+          handler: async () => undefined,
         });
       }
     },
