@@ -17,11 +17,12 @@ const DESCRIPTIONS: Record<string, string> = {
   503: 'The store is unreachable; nothing was written, retry shortly',
 };
 
-const PROBLEM_HEADERS: Record<string, Record<string, { description: string; schema: { type: 'string' } }>> = {
-  401: { 'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } } },
-  405: { Allow: { description: 'The methods the path supports', schema: { type: 'string' } } },
-  429: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'string' } } },
-  503: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'string' } } },
+// Each header as a JSON schema: @fastify/swagger wraps it in `{ schema, description }` itself.
+const PROBLEM_HEADERS: Record<string, Record<string, { description: string; type: 'string' }>> = {
+  401: { 'WWW-Authenticate': { description: 'Bearer', type: 'string' } },
+  405: { Allow: { description: 'The methods the path supports', type: 'string' } },
+  429: { 'Retry-After': { description: 'Seconds to wait', type: 'string' } },
+  503: { 'Retry-After': { description: 'Seconds to wait', type: 'string' } },
 };
 
 /** zod's document for each route, with problems served as application/problem+json. */
