@@ -50,6 +50,8 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   // Responses are built from the domain's views; the schemas document them (and the
   // contract tests check them) without re-validating tens of thousands of epics per answer.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // The API takes JSON only (SPEC section 4: any other body is a 415); Fastify would parse text/plain too.
+  app.removeContentTypeParser('text/plain');
   app.decorate('store', store);
   registerProblemHandler(app);
   app.addHook('onRequest', async (request, reply) => {
