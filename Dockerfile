@@ -5,7 +5,7 @@
 #   dev      dev dependencies + source, `npm run dev` (docker-compose.override.yml mounts src/ over it)
 #   build    compiles TypeScript to dist/ (npm run build)
 #   test     runs the README's test command (npm test): docker build --target test .
-#   runtime  the default: production dependencies + dist/ only, non-root, NODE_ENV=production
+#   runtime  the default: production dependencies, dist/ and public/ only, non-root, NODE_ENV=production
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -49,6 +49,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The dashboard's static files (src/http/dashboard.ts serves ../../public/ from dist/http/).
+COPY public ./public
 RUN mkdir -p /app/data && chown 1000:1000 /app/data
 # 1000:1000 is the image's `node` user; numeric so that Kubernetes can check runAsNonRoot.
 USER 1000:1000

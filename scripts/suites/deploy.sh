@@ -71,6 +71,50 @@ check() {
 # --- Dockerfile ---------------------------------------------------------------------------------
 check "hadolint Dockerfile" "$VENV/bin/hadolint" Dockerfile
 
+# The runtime stage rehearsed without an engine: what it holds (production dependencies from
+# `npm ci --omit=dev`, the compiled dist/, public/) started as its CMD, probed with its HEALTHCHECK
+# command, then stopped with SIGTERM as `docker stop` does.
+rehearse_runtime() {
+  local rt="$work/runtime" port pid healthcheck i
+  local -a cmd
+  mkdir -p "$rt"
+  npx tsc -p tsconfig.build.json --outDir "$rt/dist" || return 1
+  cp package.json package-lock.json "$rt/"
+  [ ! -d public ] || cp -r public "$rt/public"
+  (cd "$rt" && npm ci --omit=dev --prefer-offline --no-audit --no-fund --loglevel=error) || return 1
+  node --import tsx -e "
+    import('./test/deploy/lib.ts').then(({ parseDockerfile, execForm, readText }) => {
+      const runtime = parseDockerfile(readText('Dockerfile')).find((s) => s.name === 'runtime');
+      const pick = (k) => execForm(runtime.instructions.findLast((i) => i.keyword === k).args);
+      console.log(JSON.stringify({ cmd: pick('CMD'), healthcheck: pick('HEALTHCHECK') }));
+    })" >"$work/runtime.json" || return 1
+  port="$(free_port)"
+  # CMD is ["node", "dist/server.js"]; HEALTHCHECK is ["node", "-e", "..."].
+  mapfile -t cmd < <(node -e "for (const a of require('$work/runtime.json').cmd) console.log(a)")
+  healthcheck="$(node -e "console.log(require('$work/runtime.json').healthcheck[2])")"
+  (cd "$rt" && exec env -i PATH="$PATH" NODE_ENV=production HOST=127.0.0.1 PORT="$port" DATA_DIR="$rt/data" \
+    API_KEYS=rehearsal-key "${cmd[@]}" >"$work/runtime.log" 2>&1) &
+  pid=$!
+  for i in $(seq 1 60); do
+    if PORT="$port" node -e "$healthcheck"; then break; fi
+    kill -0 "$pid" 2>/dev/null || { echo "the server exited:"; tail -20 "$work/runtime.log"; return 1; }
+    sleep 0.25
+  done
+  PORT="$port" node -e "$healthcheck" || { echo "HEALTHCHECK never passed"; kill "$pid"; return 1; }
+  echo "${cmd[*]} up on port $port; HEALTHCHECK exits 0"
+  node -e "fetch('http://127.0.0.1:$port/readyz').then((r) => { console.log('/readyz', r.status); process.exit(r.status === 200 ? 0 : 1) })" ||
+    { kill "$pid"; return 1; }
+  kill -TERM "$pid"
+  for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "still running 10 s after SIGTERM"
+    kill -KILL "$pid"
+    return 1
+  fi
+  wait "$pid" && echo "SIGTERM: exited 0" || { echo "SIGTERM: exited $?"; tail -5 "$work/runtime.log"; return 1; }
+}
+check "runtime stage rehearsed: npm ci --omit=dev + dist/ + public/, CMD, HEALTHCHECK, SIGTERM" rehearse_runtime
+
 # --- Compose ------------------------------------------------------------------------------------
 # docker-compose in a clean environment (no COMPOSE_* or deployment variables from the caller's
 # shell): compose_in [NAME=value...] -- ARGS...
