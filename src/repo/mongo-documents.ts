@@ -18,12 +18,13 @@ export interface EpicDocument {
   epics: string[];
 }
 
-/** Bumped by every commit, inside the commit's transaction: the optimistic lock and the cache key. */
+/** Written first by every commit, inside its transaction: the lock that serialises writers, and the cache key. */
 export interface MetaDocument {
   _id: string;
+  /** How many commits: for people and metrics. */
   version: number;
-  /** Random, set when the document is created: a database dropped and re-created never matches an old cache. */
-  epoch: string;
+  /** Random, new with each commit: a cache is current only if it holds this revision (a count could repeat after a restore). */
+  revision: string;
 }
 
 const epicDocumentSchema = z.strictObject({
@@ -37,12 +38,12 @@ const epicDocumentSchema = z.strictObject({
 const metaDocumentSchema = z.strictObject({
   _id: z.literal(META_ID),
   version: z.number().int().nonnegative(),
-  epoch: z.string().min(1),
+  revision: z.string().min(1),
 });
 
 /** A committed backlog with what is needed to write the next one. */
 export interface StoredState {
-  readonly epoch: string;
+  readonly revision: string;
   readonly version: number;
   readonly backlog: Backlog;
   readonly seqs: ReadonlyMap<string, number>;
@@ -75,7 +76,7 @@ export function stateFromDocuments(meta: MetaDocument, documents: readonly unkno
   }
   const seqs = new Map(epics.map((epic) => [epic._id, epic.seq]));
   const nextSeq = epics.reduce((max, epic) => Math.max(max, epic.seq + 1), 0);
-  return { epoch: meta.epoch, version: meta.version, backlog, seqs, nextSeq };
+  return { revision: meta.revision, version: meta.version, backlog, seqs, nextSeq };
 }
 
 export interface CommitPlan {
@@ -89,7 +90,7 @@ export interface CommitPlan {
  * written. An epic keeps its `seq` while creation order allows; otherwise it
  * takes a fresh one above every stored `seq`.
  */
-export function planCommit(state: StoredState, next: Backlog): CommitPlan {
+export function planCommit(state: StoredState, next: Backlog, revision: string): CommitPlan {
   const writes: AnyBulkWriteOperation<EpicDocument>[] = [];
   const deleted = [...state.backlog.epics.keys()].filter((id) => !next.epics.has(id));
   if (deleted.length > 0) writes.push({ deleteMany: { filter: { _id: { $in: deleted } } } });
@@ -110,5 +111,5 @@ export function planCommit(state: StoredState, next: Backlog): CommitPlan {
       },
     });
   }
-  return { writes, next: { epoch: state.epoch, version: state.version + 1, backlog: next, seqs, nextSeq } };
+  return { writes, next: { revision, version: state.version + 1, backlog: next, seqs, nextSeq } };
 }

@@ -1,13 +1,141 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
-import type { BacklogStore } from '../domain/index.js';
+import { MongoClient, MongoError } from 'mongodb';
+import { type BacklogStore, StoreCorrupted, StoreUnavailable } from '../domain/index.js';
+import { CONFLICT, createBacklogAccess, MongoNotReplicaSet } from './mongo-backlog-access.js';
+import { isConnectionError } from './mongo-errors.js';
+import { createSerialQueue } from './serial-queue.js';
+
+export { MongoNotReplicaSet } from './mongo-backlog-access.js';
 
 export interface MongoStoreOptions {
   uri: string;
   dbName: string;
   logger: FastifyBaseLogger;
+  /** Bound, in ms, on reaching the server, on each round trip, and on waiting for other writers (default 5000). */
+  timeoutMs?: number;
 }
 
-// Placeholder until the MongoDB store lands (issue 3).
-export async function createMongoStore(_options: MongoStoreOptions): Promise<BacklogStore> {
-  throw new Error('The MongoDB store is not implemented yet');
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * The backlog in MongoDB, safe across replicas (design: docs/mongodb.md). It
+ * starts even when the server cannot be reached, keeps trying in the
+ * background, and answers StoreUnavailable until then.
+ */
+export async function createMongoStore(options: MongoStoreOptions): Promise<BacklogStore> {
+  const { uri, dbName, logger } = options;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const where = { db: dbName, server: uri.replace(/\/\/[^@/]*@/, '//***@') };
+  const client = new MongoClient(uri, {
+    appName: 'backlog-status-service',
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: timeoutMs,
+    readConcern: { level: 'majority' },
+    writeConcern: { w: 'majority', j: true },
+  });
+  const access = createBacklogAccess(client, dbName);
+  const queue = createSerialQueue();
+  // Failures to reach the server so far: updates queued before one fail at once instead of each waiting a timeout.
+  let outages = 0;
+  let lastLogged = '';
+  let retryTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  async function latest() {
+    await access.initialise();
+    return access.latest();
+  }
+
+  async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  function translate(error: unknown): unknown {
+    if (error instanceof StoreCorrupted) {
+      logOnce(error, 'the backlog stored in MongoDB is damaged: answering 503 until it is repaired');
+      return new StoreUnavailable(error.message, { cause: error });
+    }
+    if (error instanceof MongoError) {
+      if (isConnectionError(error)) outages++;
+      else logOnce(error, 'MongoDB refused an operation');
+      return new StoreUnavailable(`MongoDB cannot serve the request: ${error.message}`, { cause: error });
+    }
+    return error; // a DomainError from the change, a StoreUnavailable, or a bug
+  }
+
+  function logOnce(error: Error, message: string): void {
+    if (error.message === lastLogged) return;
+    lastLogged = error.message;
+    logger.error({ ...where, err: error }, message);
+  }
+
+  function retryInBackground(delay: number): void {
+    if (closed) return;
+    retryTimer = setTimeout(() => {
+      latest().then(
+        () => logger.info(where, 'MongoDB is reachable: serving'),
+        (error) => {
+          if (error instanceof StoreCorrupted) return void translate(error);
+          const next = Math.min(delay * 2, RETRY_MAX_MS);
+          logger.warn(
+            { ...where, reason: (error as Error).message },
+            `MongoDB still unreachable; next try in ${next} ms`,
+          );
+          retryInBackground(next);
+        },
+      );
+    }, delay);
+    retryTimer.unref();
+  }
+
+  try {
+    await latest(); // refuses damaged data before serving anything
+    logger.info(where, 'using MongoDB');
+  } catch (error) {
+    if (error instanceof StoreCorrupted || error instanceof MongoNotReplicaSet || !(error instanceof MongoError)) {
+      await client.close();
+      throw error;
+    }
+    logger.warn(
+      { ...where, reason: error.message },
+      'MongoDB is unreachable: starting anyway and retrying in the background; /readyz answers 503 until it answers',
+    );
+    retryInBackground(RETRY_MIN_MS);
+  }
+
+  return {
+    read: () => guarded(async () => (await latest()).backlog),
+    update(change) {
+      const outagesSeen = outages;
+      return queue.run(() =>
+        guarded(async () => {
+          if (outages !== outagesSeen) throw new StoreUnavailable('MongoDB became unreachable; nothing was written');
+          await access.initialise();
+          const started = Date.now();
+          for (let attempt = 1; ; attempt++) {
+            const result = await access.transact(change);
+            if (result !== CONFLICT) return result;
+            if (Date.now() - started > timeoutMs) {
+              throw new StoreUnavailable('Too many concurrent writers: gave up waiting; nothing was written');
+            }
+            await sleep(Math.random() * Math.min(2 ** attempt, 50));
+          }
+        }),
+      );
+    },
+    ping: () => guarded(async () => void (await latest())),
+    async close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      await queue.run(() => undefined);
+      await client.close();
+    },
+  };
 }

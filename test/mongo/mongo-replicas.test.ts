@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  addBug,
+  addTask,
+  type Backlog,
+  type BacklogStore,
+  CycleDetected,
+  createEpic,
+  linkEpics,
+  TaskExists,
+  toDictionary,
+} from '../../src/domain/index.js';
+import { createMemoryStore } from '../../src/repo/memory-store.js';
+import { dropDatabase, openMongoStore, uniqueDbName } from './mongo-support.js';
+
+/** Lists sorted: concurrent commits may land in any order, but the same content must land. */
+function contentOf(backlog: Backlog) {
+  return toDictionary(backlog)
+    .map(([id, entry]) => [
+      id,
+      { Tasks: [...entry.Tasks].sort(), Bugs: [...entry.Bugs].sort(), Epics: [...entry.Epics].sort() },
+    ])
+    .sort(([a], [b]) => String(a).localeCompare(String(b)));
+}
+
+const mutation = (i: number) => (b: Backlog) => {
+  if (i % 4 === 0) return createEpic(b, { id: `New${i}`, tasks: [`NewTask${i}`] });
+  if (i % 4 === 1) return addBug(b, `E${i % 10}`, `Bug${i}`);
+  return addTask(b, `E${i % 10}`, `Task${i}`);
+};
+
+describe('two replicas sharing one MongoDB database', () => {
+  let dbName: string;
+  let replicas: [BacklogStore, BacklogStore];
+  beforeEach(async () => {
+    dbName = uniqueDbName();
+    replicas = [await openMongoStore(dbName), await openMongoStore(dbName)];
+    for (let i = 0; i < 10; i++) await replicas[i % 2]?.update((b) => createEpic(b, { id: `E${i}` }));
+  });
+  afterEach(async () => {
+    await Promise.all(replicas.map((store) => store.close()));
+    await dropDatabase(dbName);
+  });
+
+  it('applies 200 concurrent mutations split across them as a serial run does', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) => replicas[i % 2]?.update(mutation(i))),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+
+    const serial = createMemoryStore();
+    for (let i = 0; i < 10; i++) await serial.update((b) => createEpic(b, { id: `E${i}` }));
+    for (let i = 0; i < 200; i++) await serial.update(mutation(i));
+    const [first, second] = await Promise.all(replicas.map((store) => store.read()));
+    expect(contentOf(first as Backlog)).toEqual(contentOf(await serial.read()));
+    expect(toDictionary(second as Backlog)).toEqual(toDictionary(first as Backlog));
+    const reopened = await openMongoStore(dbName);
+    expect(toDictionary(await reopened.read())).toEqual(toDictionary(first as Backlog));
+    await reopened.close();
+  });
+
+  it('never lets opposite links raced across them both succeed', async () => {
+    for (let round = 0; round < 10; round++) {
+      const [p, q] = [`P${round}`, `Q${round}`];
+      await replicas[0].update((b) => createEpic(createEpic(b, { id: p }), { id: q }));
+      const results = await Promise.allSettled([
+        replicas[0].update((b) => linkEpics(b, p, q)),
+        replicas[1].update((b) => linkEpics(b, q, p)),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(CycleDetected);
+    }
+  });
+
+  it('lets exactly one of 30 concurrent adds of one task id across them succeed', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => replicas[i % 2]?.update((b) => addTask(b, `E${i % 10}`, 'T'))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results.filter((r) => r.status === 'rejected')) {
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(TaskExists);
+    }
+    for (const store of replicas) {
+      const owners = [...(await store.read()).epics.values()].filter((epic) => epic.tasks.includes('T'));
+      expect(owners).toHaveLength(1);
+    }
+  });
+});

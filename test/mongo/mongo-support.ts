@@ -1,0 +1,117 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { MongoClient } from 'mongodb';
+import { pino } from 'pino';
+import type { BacklogStore } from '../../src/domain/index.js';
+import { createMongoStore, type MongoStoreOptions } from '../../src/repo/mongo-store.js';
+
+export const silentLogger = pino({ level: 'silent' });
+
+export function mongoUri(): string {
+  const uri = process.env.MONGODB_URI;
+  if (!uri) throw new Error('MONGODB_URI is not set: run these tests with bash scripts/suites/mongo.sh');
+  return uri;
+}
+
+/** A database of its own for each test, so tests never see each other's data. */
+export function uniqueDbName(): string {
+  return `backlog_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+}
+
+export function openMongoStore(
+  dbName: string,
+  options: Partial<MongoStoreOptions> = {},
+  uri: string = mongoUri(),
+): Promise<BacklogStore> {
+  return createMongoStore({ uri, dbName, logger: silentLogger, timeoutMs: 3000, ...options });
+}
+
+/** Runs `action` with a plain driver client on the test server (to drop, inspect or damage data). */
+export async function withClient<T>(action: (client: MongoClient) => Promise<T>, uri: string = mongoUri()): Promise<T> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
+  try {
+    return await action(client);
+  } finally {
+    await client.close();
+  }
+}
+
+export function dropDatabase(dbName: string): Promise<unknown> {
+  return withClient((client) => client.db(dbName).dropDatabase());
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A SecantusDB server this test owns, so it can kill and restart it (SECANTUS_CMD, set by mongo.sh). */
+export class OwnServer {
+  private process: ChildProcess | undefined;
+  readonly uri: string;
+
+  constructor(
+    readonly port: number,
+    readonly dataDir: string,
+  ) {
+    this.uri = `mongodb://127.0.0.1:${port}/?directConnection=true`;
+  }
+
+  async start(): Promise<void> {
+    const command = process.env.SECANTUS_CMD;
+    if (!command) throw new Error('SECANTUS_CMD is not set: run these tests with bash scripts/suites/mongo.sh');
+    const child = spawn(
+      command,
+      // --sync-on-commit: SecantusDB ignores `j: true` on commitTransaction (see docs/mongodb.md).
+      [
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(this.port),
+        '--storage-path',
+        this.dataDir,
+        '--log-level',
+        'ERROR',
+        '--sync-on-commit',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    this.process = child;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`SecantusDB exited with ${child.exitCode}`);
+      if (await this.ping()) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`SecantusDB did not answer on port ${this.port} within 60 s`);
+  }
+
+  async ping(): Promise<boolean> {
+    const client = new MongoClient(this.uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+    try {
+      await client.db('admin').command({ ping: 1 });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** Kills the server the hard way (SIGKILL): nothing gets a chance to flush. */
+  async kill(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}

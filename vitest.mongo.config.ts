@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// The MongoDB suite, run by scripts/suites/mongo.sh (which sets MONGODB_URI and SECANTUS_CMD):
+// the MongoDB tests, and the HTTP tests with their test store swapped for a MongoDB one.
+export default defineConfig({
+  resolve: {
+    alias: [
+      {
+        find: /^\.\/test-store\.js$/,
+        replacement: fileURLToPath(new URL('./test/mongo/mongo-test-store.ts', import.meta.url)),
+      },
+    ],
+  },
+  test: {
+    // junk-bodies and route-matrix test HTTP parsing before any store call: the memory run covers them.
+    include: [
+      'test/mongo/**/*.test.ts',
+      'test/routes/**/*.test.ts',
+      'test/http/etag.test.ts',
+      'test/http/request-id.test.ts',
+    ],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // One Python server on two cores: files one after another keep timings honest.
+    fileParallelism: false,
+  },
+});
