@@ -6,6 +6,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { BacklogStore } from './domain/index.js';
 import { registerAuth } from './http/auth.js';
+import { registerDashboard } from './http/dashboard.js';
+import { registerEtag } from './http/etag.js';
 import { HttpProblem } from './http/http-errors.js';
 import { trackRouteMethods } from './http/method-not-allowed.js';
 import { registerMetrics } from './http/metrics.js';
@@ -74,6 +76,8 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   await registerOpenApi(app);
   registerAuth(app, { apiKeys: config.apiKeys, authReads: config.authReads });
   const routeMethods = trackRouteMethods(app);
+  registerEtag(app);
+  await registerDashboard(app);
 
   await app.register(healthRoutes, { metrics });
   await app.register(backlogRoutes, { prefix: '/v1' });
