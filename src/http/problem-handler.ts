@@ -87,7 +87,9 @@ export function registerProblemHandler(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       logClientError(request, error, status);
       const title = FASTIFY_TITLES[error.code] ?? STATUS_TITLES[status] ?? 'Bad request';
-      return sendProblem(reply, status, title, error.message);
+      // Every 400 lists what is wrong (SPEC section 4); for a body that is not JSON, that is the body itself.
+      const errors = status === 400 ? { errors: [{ in: 'body' as const, path: '/', message: error.message }] } : {};
+      return sendProblem(reply, status, title, error.message, errors);
     }
     request.log.error(
       { err: error, method: request.method, url: request.url, params: request.params },
