@@ -12,7 +12,7 @@ import { HttpProblem } from './http/http-errors.js';
 import { trackRouteMethods } from './http/method-not-allowed.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
-import { registerProblemHandler } from './http/problem-handler.js';
+import { answerFrameworkError, registerProblemHandler } from './http/problem-handler.js';
 import './http/fastify-types.js';
 import { createLogger } from './logger.js';
 import { backlogRoutes } from './routes/backlog.js';
@@ -38,6 +38,7 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
     // default limit (100) answered 414 to valid ids. Node refuses a request head over
     // 16 KiB before routing, so this limit never bites: the schema decides (400).
     routerOptions: { maxParamLength: 16 * 1024 },
+    frameworkErrors: answerFrameworkError,
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => {
       const offered = request.headers['x-request-id'];

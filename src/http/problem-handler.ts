@@ -103,6 +103,17 @@ export function registerProblemHandler(app: FastifyInstance): void {
   );
 }
 
+/**
+ * Fastify's `frameworkErrors`: what goes wrong before routing, such as a path that
+ * is not valid percent-encoding, is answered as a problem too.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
+  logClientError(request, error, status);
+  if (status === 400) invalidRequest(reply, [{ in: 'params', path: '/', message: error.message }]);
+  else sendProblem(reply, status, STATUS_TITLES[status] ?? 'Bad request', error.message);
+}
+
 function invalidRequest(reply: FastifyReply, errors: readonly InvalidField[]): FastifyReply {
   const detail = errors
     .map((error) => `${error.in}${error.path === '/' ? '' : error.path}: ${error.message}`)
