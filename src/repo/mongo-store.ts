@@ -17,7 +17,7 @@ export interface MongoStoreOptions {
 }
 
 const RETRY_MIN_MS = 500;
-const RETRY_MAX_MS = 30_000;
+const RETRY_MAX_MS = 10_000;
 
 /**
  * The backlog in MongoDB, safe across replicas (design: docs/mongodb.md). It

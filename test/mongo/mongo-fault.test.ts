@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createMongoStore } from '../../src/repo/mongo-store.js';
+import { createMongoStore, MongoNotReplicaSet } from '../../src/repo/mongo-store.js';
 import { freePort, OwnServer, openMongoStore, silentLogger } from './mongo-support.js';
 
 const TIMEOUT_MS = 1000;
@@ -104,5 +104,17 @@ describe('MongoDB store when the server is away', () => {
     expect((await reopened.read()).epics.get('E')?.tasks).toEqual(tasks);
     await Promise.all([reopened.close(), app.close()]);
     await store.close();
+  });
+
+  it('refuses to start on a standalone server, which cannot run transactions', async () => {
+    const standalone = new OwnServer(await freePort(), path.join(dataDir, 'standalone'), ['--standalone']);
+    await standalone.start();
+    try {
+      const opening = openMongoStore('standalone', {}, standalone.uri);
+      await expect(opening).rejects.toBeInstanceOf(MongoNotReplicaSet);
+      await expect(opening).rejects.toThrow(/replica set/);
+    } finally {
+      await standalone.kill();
+    }
   });
 });

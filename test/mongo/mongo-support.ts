@@ -60,6 +60,7 @@ export class OwnServer {
   constructor(
     readonly port: number,
     readonly dataDir: string,
+    private readonly extraArgs: readonly string[] = [],
   ) {
     this.uri = `mongodb://127.0.0.1:${port}/?directConnection=true`;
   }
@@ -80,6 +81,7 @@ export class OwnServer {
         '--log-level',
         'ERROR',
         '--sync-on-commit',
+        ...this.extraArgs,
       ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
