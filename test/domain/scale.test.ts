@@ -14,13 +14,13 @@ import {
 
 const DEPTH = 100_000;
 
-/** E0 -> E1 -> ... -> E99999, the last one holding a task and a bug. */
-function deepChain(reversed: boolean): Backlog {
+/** E0 -> E1 -> ... -> E99999, the last one holding a task and a bug; the root is created first. */
+function deepChain(): Backlog {
   const entries: [string, DictionaryEntry][] = [];
   for (let i = 0; i < DEPTH; i++) {
     entries.push([`E${i}`, i + 1 < DEPTH ? { Epics: [`E${i + 1}`] } : { Tasks: ['t'], Bugs: ['x'] }]);
   }
-  return backlogFromDictionary(reversed ? entries.reverse() : entries);
+  return backlogFromDictionary(entries);
 }
 
 /** 40 levels of two epics, each linking both epics of the next level: 2^40 paths from the top. */
@@ -35,8 +35,9 @@ function diamondLadder(levels: number): Backlog {
 }
 
 describe('at scale', () => {
-  it.each([false, true])('computes a 100,000-deep chain without overflowing the stack (reversed: %s)', (reversed) => {
-    const chain = deepChain(reversed);
+  const chain = deepChain();
+
+  it('computes a 100,000-deep chain without overflowing the stack', () => {
     const statuses = computeStatuses(chain);
     expect(statuses.get('E0')).toBe('blocked');
     expect(statuses.get(`E${DEPTH - 1}`)).toBe('wip');
@@ -50,7 +51,7 @@ describe('at scale', () => {
   });
 
   it('refuses the link that would close a 100,000-long cycle, naming it whole', () => {
-    expect(() => linkEpics(deepChain(false), `E${DEPTH - 1}`, 'E0')).toThrow(
+    expect(() => linkEpics(chain, `E${DEPTH - 1}`, 'E0')).toThrow(
       new RegExp(`^Links would form a cycle: E${DEPTH - 1} -> E0 -> E1 -> .* -> E${DEPTH - 1}$`),
     );
   });
