@@ -23,6 +23,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { type BacklogStore, taskOwners } from '../src/domain/index.js';
 import { createFileStore } from '../src/repo/file-store.js';
+import { createMemoryStore } from '../src/repo/memory-store.js';
 import { createMongoStore } from '../src/repo/mongo-store.js';
 import { generateBacklog } from './backlog-generator.js';
 
@@ -101,6 +102,8 @@ async function main(): Promise<void> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'backlog-bench-delete-'));
   let secantus: { uri: string; process: ChildProcess } | undefined;
   try {
+    // No I/O: what the app itself costs (the answer carries the whole backlog view).
+    report('memory store (baseline, no I/O)', await measure(createMemoryStore()));
     const fileStore = await createFileStore({ dataDir: path.join(scratch, 'file') });
     report('embedded file store (fsync)', await measure(fileStore));
     await fileStore.close();

@@ -99,12 +99,13 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
     await latest(); // refuses damaged data before serving anything
     logger.info(where, 'using MongoDB');
   } catch (error) {
-    if (error instanceof StoreCorrupted || error instanceof MongoNotReplicaSet || !(error instanceof MongoError)) {
+    const transient = error instanceof MongoError || error instanceof StoreUnavailable;
+    if (!transient || error instanceof MongoNotReplicaSet) {
       await client.close();
-      throw error;
+      throw error; // StoreCorrupted above all: the service must not start on damaged data
     }
     logger.warn(
-      { ...where, reason: error.message },
+      { ...where, reason: (error as Error).message },
       'MongoDB is unreachable: starting anyway and retrying in the background; /readyz answers 503 until it answers',
     );
     retryInBackground(RETRY_MIN_MS);
