@@ -15,6 +15,7 @@ const envSchema = z.strictObject({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI')
     .optional(),
+  MONGODB_TIMEOUT_MS: positiveInt.default(5000),
   MONGODB_DB: z
     .string()
     .regex(/^[^/\\. "$*<>:|?]{1,63}$/, 'a MongoDB database name')
@@ -32,7 +33,7 @@ export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
 export type StoreConfig =
   | { readonly kind: 'memory' }
   | { readonly kind: 'file'; readonly dataDir: string }
-  | { readonly kind: 'mongodb'; readonly uri: string; readonly dbName: string };
+  | { readonly kind: 'mongodb'; readonly uri: string; readonly dbName: string; readonly timeoutMs: number };
 
 export interface Config {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -96,5 +97,5 @@ function storeConfig(vars: z.infer<typeof envSchema>): StoreConfig {
   if (kind === 'memory') return { kind };
   if (kind === 'file') return { kind, dataDir: vars.DATA_DIR };
   if (!vars.MONGODB_URI) throw new ConfigError('Invalid configuration: MONGODB_URI: required when STORE=mongodb');
-  return { kind, uri: vars.MONGODB_URI, dbName: vars.MONGODB_DB };
+  return { kind, uri: vars.MONGODB_URI, dbName: vars.MONGODB_DB, timeoutMs: vars.MONGODB_TIMEOUT_MS };
 }

@@ -14,7 +14,7 @@ export async function createStore(config: StoreConfig, logger: FastifyBaseLogger
       return createFileStore({ dataDir: config.dataDir });
     case 'mongodb': {
       const { createMongoStore } = await import('./mongo-store.js');
-      return createMongoStore({ uri: config.uri, dbName: config.dbName, logger });
+      return createMongoStore({ uri: config.uri, dbName: config.dbName, timeoutMs: config.timeoutMs, logger });
     }
   }
 }
