@@ -83,7 +83,7 @@ describe.each(WITH_BODY.map((route) => [describeRoute(route), route] as const))(
         expect(response.statusCode, response.body).toBeLessThan(500);
         if (response.statusCode >= 400) expectProblem(response, response.statusCode);
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 });
