@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   try {
     store = await createStore(config.store, logger);
   } catch (error) {
-    logger.fatal({ err: error }, `cannot open the store: ${(error as Error).message}`);
+    // Straight to stderr too: the reason to refuse the start must show even with LOG_LEVEL=silent.
+    console.error(`Cannot open the store: ${(error as Error).message}`);
+    logger.fatal({ err: error }, 'cannot open the store');
     process.exitCode = 1;
     return;
   }

@@ -16,7 +16,7 @@ const INNER = `[^${CONTROL}]`;
 /** 1 to 200 code points, no control characters, no white space at either end. */
 export const ID_PATTERN = `^${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?$`;
 /** An id, or a blank string (ignored inside dictionary lists). */
-export const ID_OR_BLANK_PATTERN = `^(?:[${BLANK}]{0,${MAX_ID_LENGTH}}|${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?)$`;
+export const ID_OR_BLANK_PATTERN = `^(?:[${BLANK}]*|${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?)$`;
 /** An epic id: an id other than the reserved ones. */
 export const EPIC_ID_PATTERN = `^(?!blocked$)${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?$`;
 

@@ -6,10 +6,14 @@ import { withProblems } from '../schemas/problem-schemas.js';
 const HealthSchema = z.object({ status: z.enum(['ok']) }).meta({ examples: [{ status: 'ok' }] });
 
 /** Probes for orchestrators and the Prometheus scrape, outside /v1. */
+// Orchestrators probe these every few seconds from one address; a rate limit must not turn a probe into a 429.
+const probeConfig = { rateLimit: false } as const;
+
 export const healthRoutes: FastifyPluginAsyncZod<{ metrics: Registry }> = async (app, { metrics }) => {
   app.get(
     '/livez',
     {
+      config: probeConfig,
       schema: {
         operationId: 'getLiveness',
         summary: 'The process is up',
@@ -23,6 +27,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ metrics: Registry }> = async 
   app.get(
     '/readyz',
     {
+      config: probeConfig,
       schema: {
         operationId: 'getReadiness',
         summary: 'The store is reachable (503 otherwise)',
@@ -39,6 +44,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ metrics: Registry }> = async 
   app.get(
     '/metrics',
     {
+      config: probeConfig,
       schema: {
         operationId: 'getMetrics',
         summary: 'Prometheus metrics: requests and latencies per route, epics by status',

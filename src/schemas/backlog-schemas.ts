@@ -26,7 +26,7 @@ export const EpicIdSchema = z
 const IdOrBlankSchema = z
   .string()
   .regex(new RegExp(ID_OR_BLANK_PATTERN, 'u'), 'must be an id or a blank string')
-  .meta({ maxLength: MAX_ID_LENGTH, description: 'An id; blank strings are ignored.' });
+  .meta({ description: 'An id; blank strings (white space only, any length) are ignored.' });
 
 /** Response lists: views share the domain's readonly arrays instead of copying them. */
 const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();

@@ -31,6 +31,15 @@ describe('GET /v1/backlog', () => {
 });
 
 describe('POST /v1/backlog (import and merge)', () => {
+  it('ignores blank list items of any length', async () => {
+    const http = await api();
+    const response = await http.post('/v1/backlog', {
+      EpicA: { Tasks: [' '.repeat(500), '\t\n', 'TaskA1'], Epics: [''] },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().epics).toEqual([{ id: 'EpicA', status: 'wip', tasks: ['TaskA1'], bugs: [], epics: [] }]);
+  });
+
   it('imports the SPEC example as it stands and answers every status', async () => {
     const http = await api();
     const response = await http.post('/v1/backlog', SPEC_EXAMPLE);

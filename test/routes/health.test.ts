@@ -77,3 +77,12 @@ describe('GET /metrics', () => {
     expect(text).not.toContain('route="/v1/tasks"');
   });
 });
+
+describe('rate limit and probes', () => {
+  it('never refuses a probe or a scrape, while the API is limited', async () => {
+    const app = await buildTestApp({ RATE_LIMIT_MAX: '2' });
+    for (let i = 0; i < 3; i++) await app.inject('/v1/backlog');
+    expect((await app.inject('/v1/backlog')).statusCode).toBe(429);
+    for (const url of ['/livez', '/readyz', '/metrics', '/livez']) expect((await app.inject(url)).statusCode).toBe(200);
+  });
+});
