@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { validatorCompiler, type ZodTypeProvider } from '@fastify/type-provider-zod';
+import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { BacklogStore } from './domain/index.js';
@@ -13,6 +13,7 @@ import { trackRouteMethods } from './http/method-not-allowed.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { answerFrameworkError, registerProblemHandler } from './http/problem-handler.js';
+import { boundedValidatorCompiler } from './http/validation.js';
 import './http/fastify-types.js';
 import { createLogger } from './logger.js';
 import { backlogRoutes } from './routes/backlog.js';
@@ -39,6 +40,8 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
     // 16 KiB before routing, so this limit never bites: the schema decides (400).
     routerOptions: { maxParamLength: 16 * 1024 },
     frameworkErrors: answerFrameworkError,
+    // No request may hang: a client that stops sending its body is cut off (Node answers 408).
+    requestTimeout: 30_000,
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => {
       const offered = request.headers['x-request-id'];
@@ -49,7 +52,7 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
     onConstructorPoisoning: 'ignore',
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(boundedValidatorCompiler);
   // Responses are built from the domain's views; the schemas document them (and the
   // contract tests check them) without re-validating tens of thousands of epics per answer.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -61,15 +61,20 @@ export function registerProblemHandler(app: FastifyInstance): void {
           message: issue.message ?? 'is invalid',
         }),
       );
+      logClientError(request, error, 400);
       return invalidRequest(reply, errors);
     }
-    if (error instanceof RequestInvalid) return invalidRequest(reply, error.errors);
+    if (error instanceof RequestInvalid) {
+      logClientError(request, error, 400);
+      return invalidRequest(reply, error.errors);
+    }
     if (error instanceof DomainError) {
       const { status, title } = DOMAIN_STATUS[error.code];
       logClientError(request, error, status);
       return sendProblem(reply, status, title, error.message);
     }
     if (error instanceof HttpProblem) {
+      logClientError(request, error, error.status);
       reply.headers(error.headers);
       return sendProblem(reply, error.status, error.title, error.message);
     }
@@ -114,11 +119,16 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   else sendProblem(reply, status, STATUS_TITLES[status] ?? 'Bad request', error.message);
 }
 
+// A body of many invalid items would otherwise get an answer many times its own size.
+const MAX_LISTED_ERRORS = 100;
+
 function invalidRequest(reply: FastifyReply, errors: readonly InvalidField[]): FastifyReply {
-  const detail = errors
+  const listed = errors.slice(0, MAX_LISTED_ERRORS);
+  const more = errors.length > listed.length ? `; and ${errors.length - listed.length} more` : '';
+  const detail = listed
     .map((error) => `${error.in}${error.path === '/' ? '' : error.path}: ${error.message}`)
     .join('; ');
-  return sendProblem(reply, 400, 'Invalid request', detail, { errors: [...errors] });
+  return sendProblem(reply, 400, 'Invalid request', detail + more, { errors: listed });
 }
 
 function logClientError(request: FastifyRequest, error: Error, status: number): void {
