@@ -1,13 +1,18 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
+import type { FastifyBodyParser } from 'fastify';
 import { backlogFromDictionary, backlogView, mergeDictionary, toDictionary } from '../domain/index.js';
-import { createDictionaryBodies } from '../http/dictionary-body.js';
+import { createDictionaryBodies, dictionaryJson } from '../http/dictionary-body.js';
 import { BacklogViewSchema, DictionarySchema, ExportSchema } from '../schemas/backlog-schemas.js';
 import { withProblems } from '../schemas/problem-schemas.js';
 
 const tags = ['backlog'];
 
 export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
-  const dictionaryBodies = createDictionaryBodies();
+  // Fastify's own JSON parser, which reads the body as text first (FastifyBodyParser<string>).
+  const parseJson = app.getDefaultJsonParser('ignore', 'ignore') as unknown as FastifyBodyParser<string>;
+  const dictionaryBodies = createDictionaryBodies(parseJson);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, dictionaryBodies.parser);
 
   app.get(
     '/backlog',
@@ -68,6 +73,10 @@ export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: ExportSchema }),
       },
     },
-    async () => Object.fromEntries(toDictionary(await app.store.read())),
+    async (_request, reply) => {
+      // Serialised here, in creation order: an object would list integer-like ids first.
+      const text = dictionaryJson(toDictionary(await app.store.read()));
+      return reply.type('application/json').send(text as never);
+    },
   );
 };
