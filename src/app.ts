@@ -35,6 +35,7 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
     // An id is up to 200 code points, up to 2400 characters percent-encoded; the router's
     // default limit (100) answered 414 to valid ids. Node refuses a request head over
     // 16 KiB before routing, so this limit never bites: the schema decides (400).

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
+// Whole numbers in plain decimal digits: Number() would also take " ", "0x50" or "1e3".
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d+$/, `a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `a whole number from ${min}`).max(max, `a whole number up to ${max}`));
+const port = wholeNumber(0, 65535);
+const positiveInt = wholeNumber(1);
 const flag = z.stringbool();
 
 /** Every environment variable the service reads, with what it takes. */
@@ -20,12 +27,16 @@ const envSchema = z.strictObject({
     .string()
     .regex(/^[^/\\. "$*<>:|?]{1,63}$/, 'a MongoDB database name')
     .default('backlog'),
-  API_KEYS: z.string().optional(),
+  API_KEYS: z
+    .string()
+    .regex(/[^\s,]/, 'comma-separated keys, at least one')
+    .optional(),
   AUTH_READS: flag.default(false),
   AUTH_DISABLED: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: positiveInt.default(10 * 1024 * 1024),
-  RATE_LIMIT_MAX: z.coerce.number().int().min(0).optional(),
+  RATE_LIMIT_MAX: wholeNumber(0).optional(),
+  TRUST_PROXY: flag.default(false),
 });
 
 export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
@@ -47,6 +58,8 @@ export interface Config {
   readonly bodyLimit: number;
   /** Requests per minute per client; 0 turns the limit off. */
   readonly rateLimitMax: number;
+  /** Behind a reverse proxy: the client is the address in X-Forwarded-For (for the rate limit and logs). */
+  readonly trustProxy: boolean;
 }
 
 export const PRODUCTION_RATE_LIMIT_MAX = 1000;
@@ -74,6 +87,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     .split(',')
     .map((key) => key.trim())
     .filter((key) => key.length > 0);
+  if (vars.AUTH_READS && apiKeys.length === 0) {
+    throw new ConfigError(
+      'Invalid configuration: AUTH_READS: needs API_KEYS (reads cannot require a key when there is none)',
+    );
+  }
   if (vars.NODE_ENV === 'production' && apiKeys.length === 0 && !vars.AUTH_DISABLED) {
     throw new ConfigError(
       'Invalid configuration: API_KEYS: required when NODE_ENV=production (or set AUTH_DISABLED=true to run without auth on purpose)',
@@ -89,6 +107,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: vars.LOG_LEVEL,
     bodyLimit: vars.BODY_LIMIT,
     rateLimitMax: vars.RATE_LIMIT_MAX ?? (vars.NODE_ENV === 'production' ? PRODUCTION_RATE_LIMIT_MAX : 0),
+    trustProxy: vars.TRUST_PROXY,
   };
 }
 

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, PRODUCTION_RATE_LIMIT_MAX } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      nodeEnv: 'development',
+      host: '0.0.0.0',
+      port: 3000,
+      store: { kind: 'file', dataDir: './data' },
+      apiKeys: [],
+      authReads: false,
+      logLevel: 'info',
+      bodyLimit: 10 * 1024 * 1024,
+      rateLimitMax: 0,
+      trustProxy: false,
+    });
+  });
+
+  it('picks MongoDB when MONGODB_URI is set, and memory on request', () => {
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0' }).store).toEqual({
+      kind: 'mongodb',
+      uri: 'mongodb://db:27017/?replicaSet=rs0',
+      dbName: 'backlog',
+      timeoutMs: 5000,
+    });
+    expect(loadConfig({ STORE: 'memory' }).store).toEqual({ kind: 'memory' });
+  });
+
+  it('reads keys, flags and limits', () => {
+    const config = loadConfig({ API_KEYS: ' a , b,', AUTH_READS: 'yes', RATE_LIMIT_MAX: '0', TRUST_PROXY: 'true' });
+    expect(config).toMatchObject({ apiKeys: ['a', 'b'], authReads: true, rateLimitMax: 0, trustProxy: true });
+  });
+
+  it('turns the rate limit on in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: 'k' }).rateLimitMax).toBe(PRODUCTION_RATE_LIMIT_MAX);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT: a whole number from 0 to 65535 \(got "abc"\)/],
+    [{ PORT: ' ' }, /PORT/],
+    [{ PORT: '0x50' }, /PORT/],
+    [{ PORT: '70000' }, /PORT: a whole number up to 65535/],
+    [{ BODY_LIMIT: '1.5e3' }, /BODY_LIMIT/],
+    [{ BODY_LIMIT: '0' }, /BODY_LIMIT/],
+    [{ RATE_LIMIT_MAX: '-1' }, /RATE_LIMIT_MAX/],
+    [{ AUTH_READS: 'maybe' }, /AUTH_READS/],
+    [{ AUTH_READS: 'true' }, /AUTH_READS: needs API_KEYS/],
+    [{ API_KEYS: ' , ' }, /API_KEYS: comma-separated keys/],
+    [{ STORE: 'postgres' }, /STORE/],
+    [{ STORE: 'mongodb' }, /MONGODB_URI: required when STORE=mongodb/],
+    [{ MONGODB_URI: 'http://db' }, /MONGODB_URI/],
+    [{ NODE_ENV: 'production' }, /API_KEYS: required when NODE_ENV=production/],
+  ])('refuses %o, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('starts without keys in production only when told to', () => {
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_DISABLED: 'true' }).apiKeys).toEqual([]);
+  });
+});
