@@ -32,7 +32,11 @@ import { withProblems } from '../schemas/problem-schemas.js';
 
 const tags = ['epics'];
 const epicParams = z.object({ epicId: EpicIdSchema });
-const linkParams = z.object({ epicId: EpicIdSchema, childId: EpicIdSchema });
+// The example is a link of the document's example dictionary (EpicD -> EpicC).
+const linkParams = z.object({
+  epicId: EpicIdSchema.meta({ examples: ['EpicD'] }),
+  childId: EpicIdSchema.meta({ examples: ['EpicC'] }),
+});
 
 export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
   const change = app.store.update.bind(app.store);
