@@ -33,7 +33,15 @@ async function main(): Promise<void> {
     await app.close();
     await store.close();
   });
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // The port is taken, say: release the store (and its data folder lock) before exiting.
+    console.error(`Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+    await app.close();
+    await store.close();
+    process.exit(1);
+  }
 }
 
 await main();

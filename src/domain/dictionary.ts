@@ -21,6 +21,7 @@ export function mergeDictionary(backlog: Backlog, dictionary: Dictionary): Backl
   const epics = new Map(backlog.epics);
   const owners = taskOwners(backlog);
   const imported: string[] = [];
+  let changed = false;
   for (const [id, entry] of dictionary) {
     assertEpicId(id);
     const current = epics.get(id);
@@ -39,8 +40,11 @@ export function mergeDictionary(backlog: Backlog, dictionary: Dictionary): Backl
     const unchanged =
       current && merged.tasks === current.tasks && merged.bugs === current.bugs && merged.epics === current.epics;
     epics.set(id, unchanged ? current : merged);
+    changed ||= !unchanged;
     imported.push(id);
   }
+  // Importing what is already there changes nothing, and the store then writes nothing.
+  if (!changed) return backlog;
   for (const id of imported) {
     for (const child of (epics.get(id) as Epic).epics) {
       if (!epics.has(child)) throw new UnknownEpicLink(id, child);

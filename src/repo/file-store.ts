@@ -1,10 +1,11 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { access, constants, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Backlog, type BacklogStore, emptyBacklog, StoreCorrupted, StoreUnavailable } from '../domain/index.js';
 import { decodeSnapshot, encodeSnapshot } from './backlog-snapshot.js';
 import { createSerialQueue } from './serial-queue.js';
 
 export const SNAPSHOT_FILE = 'backlog.json';
+export const LOCK_FILE = 'backlog.lock';
 
 /**
  * The embedded durable store: one snapshot file under `dataDir`, replaced
@@ -16,8 +17,12 @@ export async function createFileStore({ dataDir }: { dataDir: string }): Promise
   const folder = path.resolve(dataDir);
   const file = path.join(folder, SNAPSHOT_FILE);
   await mkdir(folder, { recursive: true });
+  const lock = await takeLock(folder);
   await removeLeftoverTemporaries(folder);
-  let current = await readSnapshot(file);
+  let current = await readSnapshot(file).catch(async (error) => {
+    await lock.release();
+    throw error;
+  });
   const queue = createSerialQueue();
 
   return {
@@ -33,9 +38,16 @@ export async function createFileStore({ dataDir }: { dataDir: string }): Promise
         return current;
       });
     },
-    async ping() {},
+    async ping() {
+      try {
+        await access(folder, constants.W_OK);
+      } catch (error) {
+        throw new StoreUnavailable(`The data folder ${folder} cannot be written: ${(error as Error).message}`);
+      }
+    },
     async close() {
       await queue.run(() => undefined);
+      await lock.release();
     },
   };
 }
@@ -69,15 +81,54 @@ async function writeSnapshot(folder: string, file: string, backlog: Backlog): Pr
       await handle.close();
     }
     await rename(temporary, file);
-    const directory = await open(folder, 'r');
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
   } catch (error) {
-    await rm(temporary, { force: true });
+    await rm(temporary, { force: true }).catch(() => undefined);
     throw new StoreUnavailable(`Cannot write the data file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  // Once renamed, the new snapshot is what a restart reads: it counts as committed even
+  // if syncing the folder fails, or the process would answer from a backlog the disk no longer has.
+  await syncFolder(folder).catch(() => undefined);
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  const directory = await open(folder, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+/**
+ * One process owns a data folder: a second one would overwrite the first one's
+ * snapshots. The lock names its owner's pid; a lock whose owner is gone (a crash) is taken over.
+ */
+async function takeLock(folder: string): Promise<{ release: () => Promise<void> }> {
+  const lockFile = path.join(folder, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lockFile, `${process.pid}\n`, { flag: 'wx' });
+      return { release: () => rm(lockFile, { force: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number.parseInt(await readFile(lockFile, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
+      throw new Error(
+        `The data folder ${folder} is in use by process ${owner} (${lockFile}); one process owns a data folder. Stop it, or remove the lock file if that process is not this service.`,
+      );
+    }
+    await rm(lockFile, { force: true });
+  }
+  throw new Error(`Cannot take the lock ${lockFile}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -163,3 +163,14 @@ describe('toDictionary', () => {
     expect(plain(backlogFromDictionary(exported))).toEqual(exported);
   });
 });
+
+describe('merging what is already there', () => {
+  it('returns the very same backlog, so that the store has nothing to write', () => {
+    const once = backlogFromDictionary(
+      Object.entries({ EpicA: { Tasks: ['TaskA1'], Epics: ['EpicB'] }, EpicB: { Bugs: ['BugB1'] } }),
+    );
+    expect(
+      mergeDictionary(once, Object.entries({ EpicB: { Bugs: ['BugB1', ' '] }, EpicA: { Tasks: ['TaskA1'] } })),
+    ).toBe(once);
+  });
+});

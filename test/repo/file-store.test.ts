@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEpic, StoreCorrupted } from '../../src/domain/index.js';
-import { createFileStore, SNAPSHOT_FILE } from '../../src/repo/file-store.js';
+import { createEpic, StoreCorrupted, StoreUnavailable } from '../../src/domain/index.js';
+import { createFileStore, LOCK_FILE, SNAPSHOT_FILE } from '../../src/repo/file-store.js';
 import { describeBacklogStoreContract } from './backlog-store.contract.js';
 
 describeBacklogStoreContract(
@@ -60,6 +60,41 @@ describe('file store start-up on damaged data', () => {
     await writeFile(`${file}.999.tmp`, '{"half": ');
     const store = await createFileStore({ dataDir });
     expect([...(await store.read()).epics.keys()]).toEqual(['EpicA']);
+    await store.close();
+  });
+});
+
+describe('file store ownership and readiness', () => {
+  it('refuses a data folder that another running process holds', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'backlog-locked-'));
+    try {
+      await writeFile(path.join(dataDir, LOCK_FILE), `${process.ppid}\n`);
+      await expect(createFileStore({ dataDir })).rejects.toThrow(`in use by process ${process.ppid}`);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes over the lock of a process that is gone, and releases it on close', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'backlog-stale-'));
+    try {
+      await writeFile(path.join(dataDir, LOCK_FILE), '2147483646\n');
+      const store = await createFileStore({ dataDir });
+      expect(await readFile(path.join(dataDir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`);
+      await store.close();
+      await expect(readFile(path.join(dataDir, LOCK_FILE))).rejects.toThrow(/ENOENT/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('is not ready once its folder is gone', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'backlog-gone-'));
+    const store = await createFileStore({ dataDir });
+    await expect(store.ping()).resolves.toBeUndefined();
+    await rm(dataDir, { recursive: true, force: true });
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailable);
+    await expect(store.update((b) => createEpic(b, { id: 'EpicA' }))).rejects.toBeInstanceOf(StoreUnavailable);
     await store.close();
   });
 });
