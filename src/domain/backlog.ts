@@ -37,11 +37,12 @@ export function withEpic(backlog: Backlog, epic: Epic): Backlog {
 
 /** Epics whose links include `epicId`, in creation order. */
 export function parentsOf(backlog: Backlog, epicId: string): string[] {
-  const parents: string[] = [];
-  for (const epic of backlog.epics.values()) {
-    if (epic.epics.includes(epicId)) parents.push(epic.id);
-  }
-  return parents;
+  return [...backlog.epics.values()].filter((epic) => epic.epics.includes(epicId)).map((epic) => epic.id);
+}
+
+/** The parents of every linked epic, each list in creation order. */
+export function parentIndex(backlog: Backlog): Map<string, string[]> {
+  return groupIds(backlog, (epic) => epic.epics);
 }
 
 /** `start` and every epic reachable from it through links. */
@@ -70,13 +71,18 @@ export function taskOwners(backlog: Backlog): Map<string, string> {
 
 /** The epics that report each bug, in creation order. */
 export function bugReports(backlog: Backlog): Map<string, string[]> {
-  const reports = new Map<string, string[]>();
+  return groupIds(backlog, (epic) => epic.bugs);
+}
+
+/** For each id that `idsOf` lists in some epic, the epics that list it, in creation order. */
+function groupIds(backlog: Backlog, idsOf: (epic: Epic) => readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
   for (const epic of backlog.epics.values()) {
-    for (const bug of epic.bugs) {
-      const epics = reports.get(bug);
+    for (const id of idsOf(epic)) {
+      const epics = groups.get(id);
       if (epics) epics.push(epic.id);
-      else reports.set(bug, [epic.id]);
+      else groups.set(id, [epic.id]);
     }
   }
-  return reports;
+  return groups;
 }

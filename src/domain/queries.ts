@@ -1,4 +1,4 @@
-import { type Backlog, bugReports, getEpic, reachableFrom } from './backlog.js';
+import { type Backlog, bugReports, parentIndex, reachableFrom } from './backlog.js';
 import { BugNotFound } from './errors.js';
 import { computeStatuses, type Status } from './status.js';
 
@@ -10,18 +10,12 @@ export interface BugOfEpic {
 
 /** B*(e): the bugs of the epic and of every epic reachable from it, each once. */
 export function bugsOfEpic(backlog: Backlog, epicId: string): BugOfEpic[] {
-  getEpic(backlog, epicId);
   const reachable = reachableFrom(backlog, epicId);
-  const holders = new Map<string, string[]>();
-  for (const epic of backlog.epics.values()) {
-    if (!reachable.has(epic.id)) continue;
-    for (const bug of epic.bugs) {
-      const epics = holders.get(bug);
-      if (epics) epics.push(epic.id);
-      else holders.set(bug, [epic.id]);
-    }
-  }
-  return [...holders].map(([id, epics]) => ({ id, epics }));
+  const under = [...backlog.epics.values()].filter((epic) => reachable.has(epic.id));
+  return [...bugReports({ epics: new Map(under.map((epic) => [epic.id, epic])) })].map(([id, epics]) => ({
+    id,
+    epics,
+  }));
 }
 
 export interface BlockedEpics {
@@ -69,16 +63,4 @@ function describeBlocked(
     blocked: inOrder.map((id) => ({ id, status: statuses.get(id) as Status })),
     highest: inOrder.filter((id) => !(parents.get(id) ?? []).some((parent) => blocked.has(parent))),
   };
-}
-
-function parentIndex(backlog: Backlog): Map<string, string[]> {
-  const parents = new Map<string, string[]>();
-  for (const epic of backlog.epics.values()) {
-    for (const child of epic.epics) {
-      const list = parents.get(child);
-      if (list) list.push(epic.id);
-      else parents.set(child, [epic.id]);
-    }
-  }
-  return parents;
 }
