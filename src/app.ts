@@ -12,7 +12,7 @@ import { HttpProblem } from './http/http-errors.js';
 import { trackRouteMethods } from './http/method-not-allowed.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
-import { answerFrameworkError, registerProblemHandler } from './http/problem-handler.js';
+import { answerClientError, answerFrameworkError, registerProblemHandler } from './http/problem-handler.js';
 import { boundedValidatorCompiler } from './http/validation.js';
 import './http/fastify-types.js';
 import { createLogger } from './logger.js';
@@ -41,6 +41,7 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
     // 16 KiB before routing, so this limit never bites: the schema decides (400).
     routerOptions: { maxParamLength: 16 * 1024 },
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     // No request may hang: a client that stops sending its body is cut off (Node answers 408).
     requestTimeout: 30_000,
     requestIdHeader: false,

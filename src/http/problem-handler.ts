@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { hasZodFastifySchemaValidationErrors } from '@fastify/type-provider-zod';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorCode, StoreUnavailable } from '../domain/index.js';
@@ -149,4 +150,27 @@ function slug(title: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node cannot even parse (a malformed
+ * request line or header, a head over 16 KiB) still gets a problem, then the
+ * connection is closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const title = status === 431 ? 'Request header fields too large' : 'Malformed request';
+  const body = JSON.stringify({
+    type: `/problems/${slug(title)}`,
+    title,
+    status,
+    detail: `The request could not be parsed (${error.code ?? 'client error'})`,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +12,7 @@ import {
 } from '../../src/domain/index.js';
 import { HttpProblem, RequestInvalid } from '../../src/http/http-errors.js';
 import { registerProblemHandler } from '../../src/http/problem-handler.js';
-import { expectProblem } from '../helpers/test-app.js';
+import { buildTestApp, expectProblem } from '../helpers/test-app.js';
 
 let app: FastifyInstance;
 afterEach(() => app.close());
@@ -107,5 +109,30 @@ describe('the problem handler', () => {
   it('answers unknown routes with a 404 problem', async () => {
     const response = await (await throwing(new Error('unused'))).inject({ method: 'GET', url: '/nowhere?x=1' });
     expect(expectProblem(response, 404).detail).toBe('No route GET /nowhere');
+  });
+});
+
+describe('requests Node cannot parse', () => {
+  it('answers a malformed header with a problem and closes the connection', async () => {
+    const app = await buildTestApp();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write('GET /v1/backlog HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('Content-Type: application/problem+json');
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 400,
+      title: 'Malformed request',
+    });
   });
 });
