@@ -37,12 +37,17 @@ export function idProblem(id: string): string | undefined {
   return 'must not start or end with white space';
 }
 
+/** Why `id` is not a valid epic id, or undefined when it is. */
+export function epicIdProblem(id: string): string | undefined {
+  return idProblem(id) ?? (RESERVED_EPIC_IDS.has(id) ? 'is reserved (the path /v1/epics/blocked owns it)' : undefined);
+}
+
 export function assertId(id: string): void {
   const problem = idProblem(id);
   if (problem) throw new InvalidId(id, problem);
 }
 
 export function assertEpicId(id: string): void {
-  assertId(id);
-  if (RESERVED_EPIC_IDS.has(id)) throw new InvalidId(id, 'is reserved');
+  const problem = epicIdProblem(id);
+  if (problem) throw new InvalidId(id, problem);
 }

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { EPIC_ID_PATTERN, ID_OR_BLANK_PATTERN, ID_PATTERN, MAX_ID_LENGTH } from '../domain/ids.js';
+import {
+  EPIC_ID_PATTERN,
+  epicIdProblem,
+  ID_OR_BLANK_PATTERN,
+  ID_PATTERN,
+  idProblem,
+  MAX_ID_LENGTH,
+} from '../domain/ids.js';
 import { STATUSES } from '../domain/status.js';
 
 // Lengths are bounded inside the patterns, which count code points as JSON Schema
@@ -20,13 +27,20 @@ export const IdSchema = z
 
 export const EpicIdSchema = z
   .string()
-  .regex(new RegExp(EPIC_ID_PATTERN, 'u'), 'must be a valid id other than the reserved "blocked"')
+  .regex(new RegExp(EPIC_ID_PATTERN, 'u'), { error: (issue) => explainId(issue.input, epicIdProblem) })
   .meta({ ...idLength, description: 'An epic id: any id but the reserved `blocked`.', examples: ['EpicA'] });
 
 const IdOrBlankSchema = z
   .string()
-  .regex(new RegExp(ID_OR_BLANK_PATTERN, 'u'), 'must be an id or a blank string')
+  .regex(new RegExp(ID_OR_BLANK_PATTERN, 'u'), { error: (issue) => explainId(issue.input, idProblem) })
   .meta({ description: 'An id; blank strings (white space only, any length) are ignored.' });
+
+/** Names the refused id and the rule it breaks (SPEC section 1). */
+function explainId(input: unknown, problemOf: (id: string) => string | undefined): string {
+  const id = String(input);
+  const shown = id.length > 80 ? `${id.slice(0, 80)}…` : id;
+  return `id ${JSON.stringify(shown)} ${problemOf(id) ?? 'is not valid'}`;
+}
 
 /** Response lists: views share the domain's readonly arrays instead of copying them. */
 const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
@@ -49,11 +63,16 @@ const specExampleDictionary = {
   EpicE: { Tasks: [], Bugs: ['BugE1'], Epics: [] },
 };
 
-export const DictionarySchema = z.record(EpicIdSchema, DictionaryEntrySchema).meta({
-  id: 'Dictionary',
-  description: 'A backlog in the exchange format: epic id → its tasks, bugs and linked epics.',
-  examples: [specExampleDictionary],
-});
+export const DictionarySchema = z
+  .record(EpicIdSchema, DictionaryEntrySchema, {
+    // zod would say only "Invalid key in record"; the SPEC asks to say which id and why.
+    error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
+  })
+  .meta({
+    id: 'Dictionary',
+    description: 'A backlog in the exchange format: epic id → its tasks, bugs and linked epics.',
+    examples: [specExampleDictionary],
+  });
 export type DictionaryBody = z.infer<typeof DictionarySchema>;
 
 export const ExportSchema = z

@@ -31,6 +31,17 @@ describe('GET /v1/backlog', () => {
 });
 
 describe('POST /v1/backlog (import and merge)', () => {
+  it('says which id is refused and why', async () => {
+    const http = await api();
+    const response = await http.post('/v1/backlog', { ' bad': {}, blocked: {}, ok: { Tasks: ['\u0001x'] } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      { in: 'body', path: '/ bad', message: 'id " bad" must not start or end with white space' },
+      { in: 'body', path: '/blocked', message: 'id "blocked" is reserved (the path /v1/epics/blocked owns it)' },
+      { in: 'body', path: '/ok/Tasks/0', message: 'id "\\u0001x" must not contain control characters' },
+    ]);
+  });
+
   it('ignores blank list items of any length', async () => {
     const http = await api();
     const response = await http.post('/v1/backlog', {
