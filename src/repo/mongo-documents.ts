@@ -1,7 +1,7 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { z } from 'zod';
 import { type Backlog, StoreCorrupted } from '../domain/index.js';
-import { backlogFromStoredEpics } from './backlog-snapshot.js';
+import { backlogFromStoredEpics } from './stored-epics.js';
 
 /** `_id` of the one meta document; it lives in its own collection, so no epic id can clash with it. */
 export const META_ID = 'backlog';
