@@ -39,6 +39,10 @@ const transform: typeof jsonSchemaTransform = (input) => {
         ? { description, content: { 'application/problem+json': { schema: body } }, headers: PROBLEM_HEADERS[status] }
         : { description, ...body };
   }
+  // The ETag hook (etag.ts) answers every GET under /v1 with 304 when If-None-Match matches.
+  if ([input.route.method].flat().includes('GET') && url.startsWith('/v1/')) {
+    described['304'] = { description: 'Not modified: the If-None-Match entity tag still matches' };
+  }
   return { schema: { ...schema, response: described }, url };
 };
 

@@ -18,7 +18,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ metrics: Registry }> = async 
         operationId: 'getLiveness',
         summary: 'The process is up',
         tags: ['operations'],
-        response: withProblems({ 200: HealthSchema }),
+        response: withProblems({ 200: HealthSchema }, [], []),
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -32,7 +32,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ metrics: Registry }> = async 
         operationId: 'getReadiness',
         summary: 'The store is reachable (503 otherwise)',
         tags: ['operations'],
-        response: withProblems({ 200: HealthSchema }),
+        response: withProblems({ 200: HealthSchema }, [503], []),
       },
     },
     async () => {
@@ -50,7 +50,11 @@ export const healthRoutes: FastifyPluginAsyncZod<{ metrics: Registry }> = async 
         summary: 'Prometheus metrics: requests and latencies per route, epics by status',
         tags: ['operations'],
         produces: ['text/plain'],
-        response: withProblems({ 200: z.string().meta({ description: 'Prometheus text exposition format' }) }),
+        response: withProblems(
+          { 200: z.string().meta({ description: 'Prometheus text exposition format' }) },
+          [401],
+          [],
+        ),
       },
     },
     async (_request, reply) => {

@@ -31,11 +31,15 @@ export type Problem = z.infer<typeof ProblemSchema>;
 const COMMON_PROBLEM_STATUSES = [400, 401, 404, 405, 413, 415, 429, 503] as const;
 type ProblemResponses<S extends number> = { [K in S]: typeof ProblemSchema };
 
-/** A route's responses: its successes plus every problem status it can answer (409 when a rule of the backlog can refuse it). */
+/**
+ * A route's responses: its successes plus every problem status it can answer: the
+ * common ones (or `common`, for the probes outside /v1), and `extra` such as 409.
+ */
 export function withProblems<T extends Record<number, z.ZodType>, E extends number = never>(
   success: T,
   extra: readonly E[] = [],
+  common: readonly number[] = COMMON_PROBLEM_STATUSES,
 ): T & ProblemResponses<(typeof COMMON_PROBLEM_STATUSES)[number] | E> {
-  const problems = Object.fromEntries([...COMMON_PROBLEM_STATUSES, ...extra].map((status) => [status, ProblemSchema]));
+  const problems = Object.fromEntries([...common, ...extra].map((status) => [status, ProblemSchema]));
   return { ...problems, ...success } as T & ProblemResponses<(typeof COMMON_PROBLEM_STATUSES)[number] | E>;
 }

@@ -74,8 +74,8 @@ describe('GET /docs/json', () => {
     }
   });
 
-  it('declares every problem status as application/problem+json on every operation, and 409 on writes', async () => {
-    for (const [name, operation] of operations(await openApiDocument())) {
+  it('declares every problem status as application/problem+json on every /v1 operation, and 409 on writes', async () => {
+    for (const [name, operation] of operations(await openApiDocument()).filter(([name]) => name.includes(' /v1/'))) {
       const writes = name.startsWith('POST') || name.startsWith('PUT');
       for (const status of writes ? [...PROBLEM_STATUSES, '409'] : PROBLEM_STATUSES) {
         const schema = operation.responses[status]?.content?.['application/problem+json']?.schema;
@@ -83,6 +83,17 @@ describe('GET /docs/json', () => {
       }
       expect(operation.responses['405']?.headers, name).toHaveProperty('Allow');
       expect(operation.responses['429']?.headers, name).toHaveProperty('Retry-After');
+    }
+  });
+
+  it('declares only what the probes can answer, and 304 on every /v1 read', async () => {
+    const document = await openApiDocument();
+    const statuses = (path: string) => Object.keys(document.paths[path]?.get?.responses ?? {}).sort();
+    expect(statuses('/livez')).toEqual(['200']);
+    expect(statuses('/readyz')).toEqual(['200', '503']);
+    expect(statuses('/metrics')).toEqual(['200', '401']);
+    for (const [name, operation] of operations(document).filter(([name]) => name.startsWith('GET /v1/'))) {
+      expect(operation.responses['304'], name).toBeDefined();
     }
   });
 
