@@ -13,7 +13,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +24,7 @@ import { type BacklogStore, taskOwners } from '../src/domain/index.js';
 import { createFileStore } from '../src/repo/file-store.js';
 import { createMemoryStore } from '../src/repo/memory-store.js';
 import { createMongoStore } from '../src/repo/mongo-store.js';
+import { freePort } from '../test/helpers/free-port.js';
 import { generateBacklog } from './backlog-generator.js';
 
 const EPICS = 5_000;
@@ -62,17 +62,6 @@ async function measure(store: BacklogStore): Promise<number[]> {
 function report(name: string, times: number[]): void {
   const [p50, p90, p99] = [50, 90, 99].map((p) => percentile(times, p).toFixed(2).padStart(8));
   console.log(`${name.padEnd(34)} p50 ${p50} ms   p90 ${p90} ms   p99 ${p99} ms   (${times.length} deletes)`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startSecantus(dataDir: string): Promise<{ uri: string; process: ChildProcess } | undefined> {

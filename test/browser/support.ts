@@ -9,14 +9,7 @@ import { createMemoryStore } from '../../src/repo/memory-store.js';
 
 export const API_KEY = 'browser-test-key';
 
-/** The SPEC's example, as it stands. */
-export const SPEC_EXAMPLE = {
-  EpicA: { Tasks: ['TaskA1', 'TaskA2'], Bugs: [], Epics: ['EpicB'] },
-  EpicB: { Tasks: ['TaskB1', 'TaskB2'], Bugs: ['BugB1'], Epics: [''] },
-  EpicC: { Tasks: [], Bugs: [], Epics: [] },
-  EpicD: { Tasks: [], Bugs: [], Epics: ['EpicC'] },
-  EpicE: { Tasks: [], Bugs: ['BugE1'], Epics: [] },
-};
+export { SPEC_EXAMPLE } from '../helpers/backlogs.js';
 
 /**
  * A DAG beside it: EpicS is linked from EpicQ and EpicR (shared), the chain

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import type { BacklogStore } from '../../src/domain/index.js';
 import { createMongoStore, type MongoStoreOptions } from '../../src/repo/mongo-store.js';
+import { freePort } from '../helpers/free-port.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -39,17 +39,6 @@ export async function withClient<T>(action: (client: MongoClient) => Promise<T>,
 
 export function dropDatabase(dbName: string): Promise<unknown> {
   return withClient((client) => client.db(dbName).dropDatabase());
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A SecantusDB server this test owns, so it can kill and restart it (SECANTUS_CMD, set by mongo.sh). */
@@ -117,3 +106,5 @@ export class OwnServer {
     await exited;
   }
 }
+
+export { freePort };
