@@ -17,14 +17,7 @@ export SECANTUS_CMD="$VENV/bin/secantusd-py"
 server_pid=""
 work_dir=""
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
+  stop_process "$server_pid"
   [ -z "$work_dir" ] || rm -rf "$work_dir"
 }
 trap cleanup EXIT

@@ -22,14 +22,7 @@ SERVER_LOG="$REPORT_DIR/server.log"
 
 server_pid=""
 stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
+  stop_process "$server_pid"
   server_pid=""
 }
 trap stop_server EXIT
