@@ -14,11 +14,14 @@ const EDGE = `[^${CONTROL}${SPACE}]`;
 const INNER = `[^${CONTROL}]`;
 
 /** 1 to 200 code points, no control characters, no white space at either end. */
-export const ID_PATTERN = `^${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?$`;
+const ID = `${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?`;
+const RESERVED = [...RESERVED_EPIC_IDS].map((id) => `${id}$`).join('|');
+
+export const ID_PATTERN = `^${ID}$`;
 /** An id, or a blank string (ignored inside dictionary lists). */
-export const ID_OR_BLANK_PATTERN = `^(?:[${BLANK}]*|${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?)$`;
+export const ID_OR_BLANK_PATTERN = `^(?:[${BLANK}]*|${ID})$`;
 /** An epic id: an id other than the reserved ones. */
-export const EPIC_ID_PATTERN = `^(?!blocked$)${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?$`;
+export const EPIC_ID_PATTERN = `^(?!${RESERVED})${ID}$`;
 
 const idRegex = new RegExp(ID_PATTERN, 'u');
 const blankRegex = new RegExp(`^[${BLANK}]*$`, 'u');
