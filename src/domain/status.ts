@@ -17,7 +17,20 @@ const STATUS_OF_RANK: readonly Status[] = ['completed', 'pending_validation', 'b
  * with an explicit stack so that a chain of any depth fits. Epics are numbered
  * first so that the walk itself touches only arrays.
  */
-export function computeStatuses(backlog: Backlog): Map<string, Status> {
+export function computeStatuses(backlog: Backlog): ReadonlyMap<string, Status> {
+  let statuses = computed.get(backlog);
+  if (!statuses) {
+    statuses = walkStatuses(backlog);
+    computed.set(backlog, statuses);
+  }
+  return statuses;
+}
+
+// Backlogs are immutable, so the statuses of one are computed once however often it is
+// read (dashboards poll); the entry goes with the backlog when nothing refers to it.
+const computed = new WeakMap<Backlog, ReadonlyMap<string, Status>>();
+
+function walkStatuses(backlog: Backlog): Map<string, Status> {
   const epics = [...backlog.epics.values()];
   const indexOf = new Map(epics.map((epic, index) => [epic.id, index]));
   const children = epics.map((epic) => epic.epics.map((id) => indexOf.get(id) as number));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeStatuses } from '../../src/domain/index.js';
+import { backlogFromDictionary, computeStatuses, removeTask } from '../../src/domain/index.js';
 import { backlog, specBacklog } from '../helpers/backlogs.js';
 
 function statusesOf(dictionary: Parameters<typeof backlog>[0]) {
@@ -93,5 +93,18 @@ describe('computeStatuses', () => {
     const backward = statusesOf({ B: {}, C: { Tasks: ['t'] }, A: { Epics: ['C', 'B'] } });
     expect(forward.A).toBe('blocked');
     expect(backward.A).toBe('blocked');
+  });
+});
+
+describe('computeStatuses cache', () => {
+  it('computes the statuses of one backlog object once, and those of a changed backlog anew', () => {
+    const backlog = backlogFromDictionary(
+      Object.entries({ EpicA: { Tasks: ['TaskA1'], Epics: ['EpicB'] }, EpicB: {} }),
+    );
+    const first = computeStatuses(backlog);
+    expect(computeStatuses(backlog)).toBe(first);
+    const done = removeTask(backlog, 'TaskA1');
+    expect(computeStatuses(done).get('EpicA')).toBe('completed');
+    expect(first.get('EpicA')).toBe('wip');
   });
 });
