@@ -14,9 +14,7 @@ export const boundedValidatorCompiler: ZodSchemaCompiler = (route) => {
       return validate(data);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      const part = (
-        route.httpPart === 'querystring' ? 'querystring' : (route.httpPart ?? 'body')
-      ) as InvalidField['in'];
+      const part = (route.httpPart ?? 'body') as InvalidField['in'];
       return { error: new RequestInvalid([{ in: part, path: '/', message: 'has too many invalid values to list' }]) };
     }
   };
