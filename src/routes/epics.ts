@@ -39,8 +39,6 @@ const linkParams = z.object({
 });
 
 export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
-  const change = app.store.update.bind(app.store);
-
   app.get(
     '/epics',
     {
@@ -70,7 +68,8 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 201: BacklogViewSchema }, [409]),
       },
     },
-    async (request, reply) => reply.code(201).send(backlogView(await change((b) => createEpic(b, request.body)))),
+    async (request, reply) =>
+      reply.code(201).send(backlogView(await app.store.update((b) => createEpic(b, request.body)))),
   );
 
   app.get(
@@ -116,7 +115,7 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BacklogViewSchema }),
       },
     },
-    async (request) => backlogView(await change((b) => deleteEpic(b, request.params.epicId))),
+    async (request) => backlogView(await app.store.update((b) => deleteEpic(b, request.params.epicId))),
   );
 
   app.post(
@@ -134,7 +133,7 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { epicId } = request.params;
       const { type, id } = request.body;
-      const added = await change((b) => (type === 'task' ? addTask(b, epicId, id) : addBug(b, epicId, id)));
+      const added = await app.store.update((b) => (type === 'task' ? addTask(b, epicId, id) : addBug(b, epicId, id)));
       return reply.code(201).send(backlogView(added));
     },
   );
@@ -166,7 +165,9 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(backlogView(await change((b) => addBug(b, request.params.epicId, request.body.id)))),
+      reply
+        .code(201)
+        .send(backlogView(await app.store.update((b) => addBug(b, request.params.epicId, request.body.id)))),
   );
 
   app.post(
@@ -182,7 +183,9 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(backlogView(await change((b) => linkEpics(b, request.params.epicId, request.body.id)))),
+      reply
+        .code(201)
+        .send(backlogView(await app.store.update((b) => linkEpics(b, request.params.epicId, request.body.id)))),
   );
 
   app.delete(
@@ -196,6 +199,7 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BacklogViewSchema }),
       },
     },
-    async (request) => backlogView(await change((b) => unlinkEpics(b, request.params.epicId, request.params.childId))),
+    async (request) =>
+      backlogView(await app.store.update((b) => unlinkEpics(b, request.params.epicId, request.params.childId))),
   );
 };
