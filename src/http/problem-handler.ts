@@ -116,8 +116,26 @@ export function registerProblemHandler(app: FastifyInstance): void {
 export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
   logClientError(request, error, status);
-  if (status === 400) invalidRequest(reply, [{ in: 'params', path: '/', message: error.message }]);
+  if (error.code === 'FST_ERR_BAD_URL') invalidRequest(reply, undecodableSegments(request.url));
+  else if (status === 400) invalidRequest(reply, [{ in: 'params', path: '/', message: error.message }]);
   else sendProblem(reply, status, STATUS_TITLES[status] ?? 'Bad request', error.message);
+}
+
+/** Names each path segment that is not percent-encoded UTF-8, e.g. a lone surrogate `t%ED%A0%80`. */
+function undecodableSegments(url: string): InvalidField[] {
+  const segments = (url.split('?')[0] ?? '').split('/').filter((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return (segments.length > 0 ? segments : [url]).map((segment) => ({
+    in: 'params',
+    path: '/',
+    message: `id ${JSON.stringify(segment)} is not percent-encoded UTF-8: an id must be well-formed Unicode`,
+  }));
 }
 
 // A body of many invalid items would otherwise get an answer many times its own size.

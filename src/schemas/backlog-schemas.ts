@@ -15,13 +15,11 @@ const idLength = { minLength: 1, maxLength: MAX_ID_LENGTH };
 
 export const IdSchema = z
   .string()
-  .regex(
-    new RegExp(ID_PATTERN, 'u'),
-    'must be 1 to 200 characters, without control characters or surrounding white space',
-  )
+  .regex(new RegExp(ID_PATTERN, 'u'), { error: (issue) => explainId(issue.input, idProblem) })
   .meta({
     ...idLength,
-    description: 'An id: 1 to 200 characters, no control characters, no leading or trailing white space.',
+    description:
+      'An id: 1 to 200 characters of well-formed Unicode, no control characters, no leading or trailing white space.',
     examples: ['TaskA1'],
   });
 
