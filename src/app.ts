@@ -13,6 +13,7 @@ import { trackRouteMethods } from './http/method-not-allowed.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { answerClientError, answerFrameworkError, registerProblemHandler } from './http/problem-handler.js';
+import { refuseUnknownQueryParameters } from './http/query-parameters.js';
 import { boundedValidatorCompiler } from './http/validation.js';
 import './http/fastify-types.js';
 import { createLogger } from './logger.js';
@@ -62,6 +63,7 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   app.removeContentTypeParser('text/plain');
   app.decorate('store', store);
   registerProblemHandler(app);
+  refuseUnknownQueryParameters(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -7,5 +7,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set on the routes that answer 405 for a path's other methods. */
     methodNotAllowed?: boolean;
+    /** Probes and the metrics scrape: exempt from query string checks and load shedding. */
+    probe?: boolean;
   }
 }

@@ -7,7 +7,8 @@ const HealthSchema = z.object({ status: z.enum(['ok']) }).meta({ examples: [{ st
 
 /** Probes for orchestrators and the Prometheus scrape, outside /v1. */
 // Orchestrators probe these every few seconds from one address; a rate limit must not turn a probe into a 429.
-const probeConfig = { rateLimit: false } as const;
+// They also take any query string (a cache-busting `?t=` must not fail a probe).
+const probeConfig = { rateLimit: false, probe: true } as const;
 
 export const healthRoutes: FastifyPluginAsyncZod<{ metrics: Registry }> = async (app, { metrics }) => {
   app.get(
