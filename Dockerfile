@@ -7,7 +7,7 @@
 #   test     runs the README's test command (npm test): docker build --target test .
 #   runtime  the default: production dependencies, dist/ and public/ only, non-root, NODE_ENV=production
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app

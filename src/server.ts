@@ -1,6 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig, type StoreConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createStore } from './repo/create-store.js';
 
@@ -42,6 +43,28 @@ async function main(): Promise<void> {
     await store.close();
     process.exit(1);
   }
+  logger.info(startSummary(config, (app.server.address() as AddressInfo).port));
+}
+
+/** What a person starting the service needs to know first: where to look and where the data goes. */
+function startSummary(config: Config, port: number): string {
+  const anyHost = config.host === '0.0.0.0' || config.host === '::';
+  const host = anyHost ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const origin = `http://${host}:${port}`;
+  return [
+    `Dashboard: ${origin}/`,
+    `API docs: ${origin}/docs`,
+    `Metrics: ${origin}/metrics`,
+    `Store: ${describeStore(config.store)}`,
+    `Auth: ${config.apiKeys.length === 0 ? 'off (no API_KEYS)' : config.authReads ? 'every request needs a key' : 'mutations need a key'}`,
+  ].join(' | ');
+}
+
+/** Never the MongoDB URI itself: it may carry credentials. */
+function describeStore(store: StoreConfig): string {
+  if (store.kind === 'memory') return 'memory (lost on exit)';
+  if (store.kind === 'file') return `file in ${store.dataDir}`;
+  return `mongodb, database ${store.dbName}`;
 }
 
 await main();

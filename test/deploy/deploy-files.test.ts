@@ -121,7 +121,8 @@ describe('compose files', () => {
     expect(stages.map((s) => s.name)).toContain(target);
     expect(runs(stage(String(target))).concat(runs(stage('deps')))).toContain('npm ci');
     const pkg = JSON.parse(readText('package.json')) as { scripts: Record<string, string> };
-    expect((api.command as string[]).join(' ')).toBe(pkg.scripts.dev);
+    // npm run dev execs node (no shell left between a signal and node); compose starts node directly.
+    expect(['exec', ...(api.command as string[])].join(' ')).toBe(pkg.scripts.dev);
     expect(object(api.environment).NODE_ENV).toBe('development');
     expect(api.volumes).toEqual(expect.arrayContaining(['.:/app']));
     expect(api.ports).toEqual(['3000:3000']);
@@ -160,13 +161,14 @@ describe('compose files', () => {
 });
 
 describe('Dockerfile', () => {
-  it('has the dependency, build, test and runtime stages on Node 20', () => {
+  it('has the dependency, build, test and runtime stages on the Node LTS that package.json engines allow', () => {
     expect(stages.map((s) => s.name)).toEqual(expect.arrayContaining(['deps', 'build', 'test', 'runtime']));
     const arg = /^ARG NODE_IMAGE=(\S+)$/m.exec(readText('Dockerfile'))?.[1];
-    expect(arg).toMatch(/^node:20[-.]/);
+    expect(arg).toMatch(/^node:24[-.]/);
+    const pkg = JSON.parse(readText('package.json')) as { engines: { node: string }; scripts: Record<string, string> };
+    expect(pkg.engines.node).toBe('>=22.12');
     expect(runs(stage('deps'))).toContain('npm ci');
     expect(runs(stage('build'))).toContain('npm run build');
-    const pkg = JSON.parse(readText('package.json')) as { scripts: Record<string, string> };
     expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
   });
 
