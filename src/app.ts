@@ -1,27 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import fastifyRateLimit from '@fastify/rate-limit';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { BacklogStore } from './domain/index.js';
-import { registerAuth } from './http/auth.js';
-import { registerDashboard } from './http/dashboard.js';
-import { registerEtag } from './http/etag.js';
-import { HttpProblem } from './http/http-errors.js';
-import { trackRouteMethods } from './http/method-not-allowed.js';
-import { registerMetrics } from './http/metrics.js';
-import { registerOpenApi } from './http/openapi.js';
-import { answerClientError, answerFrameworkError, registerProblemHandler } from './http/problem-handler.js';
+import { apiKeyAuth } from './http/auth.js';
+import { dashboard } from './http/dashboard.js';
+import { methodNotAllowed, routeMethods } from './http/method-not-allowed.js';
+import { metrics } from './http/metrics.js';
+import { openApi } from './http/openapi.js';
+import { answerClientError, answerFrameworkError, problemHandler } from './http/problem-handler.js';
 import { refuseUnknownQueryParameters } from './http/query-parameters.js';
+import { rateLimit } from './http/rate-limit.js';
+import { backlogStore } from './http/store.js';
 import { boundedValidatorCompiler } from './http/validation.js';
-import './http/fastify-types.js';
 import { createLogger } from './logger.js';
-import { backlogRoutes } from './routes/backlog.js';
-import { bugRoutes } from './routes/bugs.js';
-import { epicRoutes } from './routes/epics.js';
-import { healthRoutes } from './routes/health.js';
-import { taskRoutes } from './routes/tasks.js';
+import { apiV1 } from './routes/api-v1.js';
+import { probes } from './routes/health.js';
 
 export interface AppOptions {
   config: Config;
@@ -61,37 +56,24 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // The API takes JSON only (SPEC section 4: any other body is a 415); Fastify would parse text/plain too.
   app.removeContentTypeParser('text/plain');
-  app.decorate('store', store);
-  registerProblemHandler(app);
-  refuseUnknownQueryParameters(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
-  if (config.rateLimitMax > 0) {
-    await app.register(fastifyRateLimit, {
-      max: config.rateLimitMax,
-      timeWindow: '1 minute',
-      errorResponseBuilder: (_request, context) =>
-        new HttpProblem(
-          429,
-          'Too many requests',
-          `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`,
-        ),
-    });
-  }
-  const metrics = registerMetrics(app, store);
-  await registerOpenApi(app);
-  registerAuth(app, { apiKeys: config.apiKeys, authReads: config.authReads });
-  const routeMethods = trackRouteMethods(app);
-  registerEtag(app);
-  await registerDashboard(app);
+  // Each plugin names the plugins it needs (its `dependencies`): Fastify refuses to
+  // start if one is missing or registered after it.
+  await app.register(backlogStore, { store });
+  await app.register(problemHandler);
+  refuseUnknownQueryParameters(app);
+  await app.register(rateLimit, { max: config.rateLimitMax });
+  await app.register(metrics);
+  await app.register(openApi);
+  await app.register(apiKeyAuth, { apiKeys: config.apiKeys, authReads: config.authReads });
+  await app.register(routeMethods);
 
-  await app.register(healthRoutes, { metrics });
-  await app.register(backlogRoutes, { prefix: '/v1' });
-  await app.register(epicRoutes, { prefix: '/v1' });
-  await app.register(taskRoutes, { prefix: '/v1' });
-  await app.register(bugRoutes, { prefix: '/v1' });
-  routeMethods.answerOtherMethods();
+  await app.register(dashboard);
+  await app.register(probes);
+  await app.register(apiV1, { prefix: '/v1' });
+  await app.register(methodNotAllowed);
   return app;
 }

@@ -1,47 +1,59 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyRequest, preParsingHookHandler, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import { HttpProblem } from './http-errors.js';
 
-const READ_METHODS = new Set(['GET', 'HEAD']);
+/** What a route does with the backlog; the key policy decides which of them need a key. */
+export type Access = 'read' | 'write';
 
 export interface AuthOptions {
   apiKeys: readonly string[];
   authReads: boolean;
 }
 
-/**
- * Whether a route needs a key: every /v1 mutation when keys are configured; with
- * AUTH_READS, /v1 reads and the metrics (which count epics by status) too.
- */
-export function routeNeedsKey(options: AuthOptions, method: string, url: string): boolean {
-  if (options.apiKeys.length === 0) return false;
-  if (url === '/metrics') return options.authReads;
-  if (!url.startsWith('/v1/')) return false;
-  return options.authReads || !READ_METHODS.has(method);
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Asks a key on the route if the policy wants one for this access, and documents it. */
+    requireApiKey(route: RouteOptions, access: Access): void;
+  }
+  interface FastifyContextConfig {
+    /** Declares the route's access, so that the key policy covers it wherever it is registered. */
+    access?: Access;
+  }
 }
 
 /**
- * Bearer API keys (SPEC section 6), compared in constant time. The check is a
- * route hook added after the rate limit's, so that guessing keys is rate limited too.
+ * Bearer API keys (SPEC section 6), compared in constant time: with keys configured,
+ * every write needs one, and with AUTH_READS every read too. Routes opt in by their
+ * access: declared in their config (the metrics, which count epics by status), or given
+ * by the plugin that owns them (the /v1 API, from each route's method).
+ * The check is a preParsing hook: it runs after every onRequest hook, the rate limit's
+ * included (guessing keys is rate limited), and before the body is read.
  */
-export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
-  if (options.apiKeys.length === 0) return;
-  const digests = options.apiKeys.map(digest);
-  const requireKey: onRequestHookHandler = async (request) => {
-    if (!routeNeedsKey(options, request.method, request.routeOptions.url ?? '')) return;
-    if (!hasValidKey(request, digests)) {
-      throw new HttpProblem(401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>', {
-        'www-authenticate': 'Bearer',
-      });
-    }
-  };
-  app.addHook('onRoute', (route) => {
-    const methods = [route.method].flat();
-    if (route.config?.methodNotAllowed || !methods.some((method) => routeNeedsKey(options, method, route.url))) return;
-    route.onRequest = [...[route.onRequest ?? []].flat(), requireKey];
-    if (route.schema) route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
-  });
-}
+export const apiKeyAuth = fp<AuthOptions>(
+  async (app, options) => {
+    const digests = options.apiKeys.map(digest);
+    const checkKey: preParsingHookHandler = async (request, _reply, payload) => {
+      if (!hasValidKey(request, digests)) {
+        throw new HttpProblem(401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>', {
+          'www-authenticate': 'Bearer',
+        });
+      }
+      return payload;
+    };
+    const needsKey = (access: Access) => digests.length > 0 && (access === 'write' || options.authReads);
+
+    app.decorate('requireApiKey', (route: RouteOptions, access: Access) => {
+      if (!needsKey(access)) return;
+      route.preParsing = [...[route.preParsing ?? []].flat(), checkKey];
+      if (route.schema) route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
+    });
+    app.addHook('onRoute', (route) => {
+      if (route.config?.access) app.requireApiKey(route, route.config.access);
+    });
+  },
+  { name: 'api-key-auth' },
+);
 
 function hasValidKey(request: FastifyRequest, digests: readonly Buffer[]): boolean {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 /** public/ beside src/ (and beside dist/ in a build: both are one level under the root). */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
@@ -26,7 +27,10 @@ export const DASHBOARD_CSP_DIRECTIVES = {
  * Swagger UI at /docs keeps its inline scripts and styles, the API its headers.
  * Each file is a route of its own (no wildcard), hidden from the OpenAPI document.
  */
-export async function registerDashboard(app: FastifyInstance, root: string = PUBLIC_DIR): Promise<void> {
+export const dashboard = fp(registerDashboard, { name: 'dashboard', dependencies: ['rate-limit', 'route-methods'] });
+
+async function registerDashboard(app: FastifyInstance): Promise<void> {
+  const root = PUBLIC_DIR;
   if (!existsSync(root)) {
     app.log.warn({ root }, 'dashboard files not found: GET / is not served');
     return;

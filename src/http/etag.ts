@@ -22,14 +22,14 @@ export function ifNoneMatchMatches(header: string | undefined, etag: string): bo
 }
 
 /**
- * Conditional reads of the public API: every 200 answer to a GET (or HEAD) under
- * /v1 carries a strong ETag, and a request whose If-None-Match names it gets a
- * 304 with no body. The dashboard polls GET /v1/backlog this way.
+ * Conditional reads: every 200 answer to a GET (or HEAD) of the routes of the
+ * plugin that registers this hook (the /v1 API) carries a strong ETag, and a request
+ * whose If-None-Match names it gets a 304 with no body. The dashboard polls GET
+ * /v1/backlog this way.
  */
 export function registerEtag(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode !== 200 || !CACHEABLE_METHODS.has(request.method)) return payload;
-    if (!request.routeOptions.url?.startsWith('/v1/')) return payload;
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     const etag = strongEtag(payload);
     reply.header('etag', etag);

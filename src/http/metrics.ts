@@ -1,9 +1,25 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { type BacklogStore, computeStatuses, STATUSES } from '../domain/index.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The Prometheus registry /metrics exposes. */
+    metrics: Registry;
+  }
+}
+
+/** Counts every request answered after it; `app.metrics` is the registry. */
+export const metrics = fp(
+  async (app) => {
+    app.decorate('metrics', registerMetrics(app, app.store));
+  },
+  { name: 'metrics', dependencies: ['store'] },
+);
+
 /** A registry per app, so that several apps in one process (tests, replicas) never share counters. */
-export function registerMetrics(app: FastifyInstance, store: BacklogStore): Registry {
+function registerMetrics(app: FastifyInstance, store: BacklogStore): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status_code'] as const;

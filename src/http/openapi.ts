@@ -2,6 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from '@fastify/type-provider-zod';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { addOpenApiLinks } from './openapi-links.js';
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -39,14 +40,24 @@ const transform: typeof jsonSchemaTransform = (input) => {
         ? { description, content: { 'application/problem+json': { schema: body } }, headers: PROBLEM_HEADERS[status] }
         : { description, ...body };
   }
-  // The ETag hook (etag.ts) answers every GET under /v1 with 304 when If-None-Match matches.
-  if ([input.route.method].flat().includes('GET') && url.startsWith('/v1/')) {
+  // The ETag hook (etag.ts) answers the GETs of the routes it covers with 304 when If-None-Match matches.
+  if ([input.route.method].flat().includes('GET') && input.route.config?.etag) {
     described['304'] = { description: 'Not modified: the If-None-Match entity tag still matches' };
   }
   return { schema: { ...schema, response: described }, url };
 };
 
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set on the routes the ETag hook covers, so that the document lists their 304. */
+    etag?: boolean;
+  }
+}
+
+/** The OpenAPI document of every route registered after it, and Swagger UI at /docs. */
+export const openApi = fp(registerOpenApi, { name: 'openapi' });
+
+async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

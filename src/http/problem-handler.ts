@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { hasZodFastifySchemaValidationErrors } from '@fastify/type-provider-zod';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { DomainError, type DomainErrorCode, StoreUnavailable } from '../domain/index.js';
 import type { Problem } from '../schemas/problem-schemas.js';
 import { HttpProblem, type InvalidField, RequestInvalid } from './http-errors.js';
@@ -52,7 +53,9 @@ export function sendProblem(
 }
 
 /** The single place where an error becomes an HTTP answer: application/problem+json, RFC 9457. */
-export function registerProblemHandler(app: FastifyInstance): void {
+export const problemHandler = fp(async (app) => registerProblemHandler(app), { name: 'problem-handler' });
+
+function registerProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = error.validation.map(

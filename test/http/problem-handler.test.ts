@@ -11,7 +11,7 @@ import {
   StoreUnavailable,
 } from '../../src/domain/index.js';
 import { HttpProblem, RequestInvalid } from '../../src/http/http-errors.js';
-import { registerProblemHandler } from '../../src/http/problem-handler.js';
+import { problemHandler } from '../../src/http/problem-handler.js';
 import { buildTestApp, expectProblem } from '../helpers/test-app.js';
 
 let app: FastifyInstance;
@@ -20,7 +20,7 @@ afterEach(() => app.close());
 /** A bare app whose one route throws the given error (CONVENTIONS 22). */
 async function throwing(error: Error): Promise<FastifyInstance> {
   app = Fastify({ logger: false });
-  registerProblemHandler(app);
+  await app.register(problemHandler);
   app.get('/boom', async () => {
     throw error;
   });
@@ -93,7 +93,7 @@ describe('the problem handler', () => {
 
   it('lists the body as the invalid field of a malformed JSON body', async () => {
     app = Fastify({ logger: false });
-    registerProblemHandler(app);
+    await app.register(problemHandler);
     app.post('/echo', async (request) => request.body);
     const response = await app.inject({
       method: 'POST',

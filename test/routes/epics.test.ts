@@ -2,7 +2,7 @@ import { validatorCompiler } from '@fastify/type-provider-zod';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailable } from '../../src/domain/index.js';
-import { registerProblemHandler } from '../../src/http/problem-handler.js';
+import { problemHandler } from '../../src/http/problem-handler.js';
 import { epicRoutes } from '../../src/routes/epics.js';
 import { seedSpecExample } from '../helpers/api-routes.js';
 import { client, expectProblem, sharedTestApp, unreachableStore } from '../helpers/test-app.js';
@@ -326,7 +326,7 @@ describe('epic routes alone, on a fake store (CONVENTIONS 21)', () => {
       )
       .setValidatorCompiler(validatorCompiler)
       .setSerializerCompiler(() => (data) => JSON.stringify(data));
-    registerProblemHandler(bare);
+    await bare.register(problemHandler);
     await bare.register(epicRoutes, { prefix: '/v1' });
     try {
       const response = await bare.inject({ method: 'POST', url: '/v1/epics', payload: { id: 'EpicA' } });

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { registerEtag } from '../http/etag.js';
+import { backlogRoutes } from './backlog.js';
+import { bugRoutes } from './bugs.js';
+import { epicRoutes } from './epics.js';
+import { taskRoutes } from './tasks.js';
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * The public API, version 1, registered with `{ prefix: '/v1' }`: its policies (API
+ * keys, conditional reads) hold for its routes and only for them, by encapsulation.
+ */
+async function apiV1Routes(v1: FastifyInstance): Promise<void> {
+  v1.addHook('onRoute', (route) => {
+    // Every route reads or writes the backlog; the key policy (auth.ts) decides which need a key.
+    if (!route.config?.access) {
+      const writes = [route.method].flat().some((method) => !READ_METHODS.has(method));
+      v1.requireApiKey(route, writes ? 'write' : 'read');
+    }
+    // Tells the OpenAPI document which routes the ETag hook covers.
+    route.config = { ...route.config, etag: true };
+  });
+  registerEtag(v1);
+
+  await v1.register(backlogRoutes);
+  await v1.register(epicRoutes);
+  await v1.register(taskRoutes);
+  await v1.register(bugRoutes);
+}
+
+export const apiV1 = fp(apiV1Routes, {
+  name: 'api-v1',
+  encapsulate: true,
+  dependencies: ['store', 'problem-handler', 'rate-limit', 'openapi', 'api-key-auth', 'route-methods'],
+});
