@@ -10,8 +10,7 @@
  * fresh data folder and `--sync-on-commit` so that, like the file store's
  * fsync, every answered delete is on disk. BENCH_DELETES sets the sample size.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,18 +23,15 @@ import { type BacklogStore, taskOwners } from '../src/domain/index.js';
 import { createFileStore } from '../src/repo/file-store.js';
 import { createMemoryStore } from '../src/repo/memory-store.js';
 import { createMongoStore } from '../src/repo/mongo-store.js';
-import { freePort } from '../test/helpers/free-port.js';
 import { generateBacklog } from './backlog-generator.js';
+import { startSecantus } from './secantus.js';
+import { percentile } from './stats.js';
 
 const EPICS = 5_000;
 const DELETES = Number(process.env.BENCH_DELETES ?? 200);
 const WARM_UP = 10;
 const logger = pino({ level: 'silent' });
 const config = loadConfig({ NODE_ENV: 'test', STORE: 'memory', LOG_LEVEL: 'silent' });
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 /** Seeds the store, then deletes tasks one at a time through the app; milliseconds per request, sorted. */
 async function measure(store: BacklogStore): Promise<number[]> {
@@ -62,28 +58,6 @@ async function measure(store: BacklogStore): Promise<number[]> {
 function report(name: string, times: number[]): void {
   const [p50, p90, p99] = [50, 90, 99].map((p) => percentile(times, p).toFixed(2).padStart(8));
   console.log(`${name.padEnd(34)} p50 ${p50} ms   p90 ${p90} ms   p99 ${p99} ms   (${times.length} deletes)`);
-}
-
-async function startSecantus(dataDir: string): Promise<{ uri: string; process: ChildProcess } | undefined> {
-  const command = process.env.SECANTUS_CMD ?? path.resolve('.tools/venv/bin/secantusd-py');
-  if (!existsSync(command)) return undefined;
-  const port = await freePort();
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--storage-path', dataDir, '--log-level', 'ERROR'];
-  const child = spawn(command, [...args, '--sync-on-commit'], { stdio: 'ignore' });
-  const uri = `mongodb://127.0.0.1:${port}/?directConnection=true`;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500 });
-    try {
-      await client.db('admin').command({ ping: 1 });
-      return { uri, process: child };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    } finally {
-      await client.close();
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error('SecantusDB did not answer within 60 s');
 }
 
 async function main(): Promise<void> {
