@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSecretSetting, redactCredentials } from './secrets.js';
 
 // Whole numbers in plain decimal digits: Number() would also take " ", "0x50" or "1e3".
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -78,7 +79,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `${name}: ${issue.message} (got ${JSON.stringify(known[name])})`;
+      return `${name}: ${issue.message} (got ${shownValue(name, known[name])})`;
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
@@ -109,6 +110,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     rateLimitMax: vars.RATE_LIMIT_MAX ?? (vars.NODE_ENV === 'production' ? PRODUCTION_RATE_LIMIT_MAX : 0),
     trustProxy: vars.TRUST_PROXY,
   };
+}
+
+/** A refused value as the error shows it: secrets hidden, URI credentials replaced by `***`. */
+function shownValue(name: string, value: string | undefined): string {
+  if (value !== undefined && isSecretSetting(name)) return '*** (hidden)';
+  return redactCredentials(JSON.stringify(value) ?? 'nothing');
 }
 
 function storeConfig(vars: z.infer<typeof envSchema>): StoreConfig {
