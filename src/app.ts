@@ -12,6 +12,7 @@ import { openApi } from './http/openapi.js';
 import { answerClientError, answerFrameworkError, problemHandler } from './http/problem-handler.js';
 import { refuseUnknownQueryParameters } from './http/query-parameters.js';
 import { rateLimit } from './http/rate-limit.js';
+import { limitConnections, serverTimeouts } from './http/server-limits.js';
 import { backlogStore } from './http/store.js';
 import { boundedValidatorCompiler } from './http/validation.js';
 import { createLogger } from './logger.js';
@@ -38,8 +39,8 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
     routerOptions: { maxParamLength: 16 * 1024 },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
-    // No request may hang: a client that stops sending its body is cut off (Node answers 408).
-    requestTimeout: 30_000,
+    // No request may hang: a client too slow to send its request is answered 408 (SPEC section 6).
+    ...serverTimeouts(config.server),
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => {
       const offered = request.headers['x-request-id'];
@@ -50,6 +51,7 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
     onConstructorPoisoning: 'ignore',
   }).withTypeProvider<ZodTypeProvider>();
 
+  limitConnections(app, config.server);
   app.setValidatorCompiler(boundedValidatorCompiler);
   // Responses are built from the domain's views; the schemas document them (and the
   // contract tests check them) without re-validating tens of thousands of epics per answer.

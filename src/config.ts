@@ -38,6 +38,11 @@ const envSchema = z.strictObject({
   BODY_LIMIT: positiveInt.default(10 * 1024 * 1024),
   RATE_LIMIT_MAX: wholeNumber(0).optional(),
   TRUST_PROXY: flag.default(false),
+  REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(72_000),
+  CONNECTION_TIMEOUT_MS: positiveInt.default(120_000),
+  MAX_CONNECTIONS: positiveInt.default(4096),
 });
 
 export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
@@ -61,6 +66,21 @@ export interface Config {
   readonly rateLimitMax: number;
   /** Behind a reverse proxy: the client is the address in X-Forwarded-For (for the rate limit and logs). */
   readonly trustProxy: boolean;
+  /** Slow clients (SPEC section 6): the server's timeouts and connection cap. */
+  readonly server: ServerLimits;
+}
+
+export interface ServerLimits {
+  /** A request (head and body) not fully received by then is answered 408. */
+  readonly requestTimeoutMs: number;
+  /** A request head not fully received by then is answered 408. */
+  readonly headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this; above a load balancer's idle timeout. */
+  readonly keepAliveTimeoutMs: number;
+  /** A connection on which nothing moves for this long is closed. */
+  readonly connectionTimeoutMs: number;
+  /** Connections beyond this many are refused at once. */
+  readonly maxConnections: number;
 }
 
 export const PRODUCTION_RATE_LIMIT_MAX = 1000;
@@ -98,6 +118,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       'Invalid configuration: API_KEYS: required when NODE_ENV=production (or set AUTH_DISABLED=true to run without auth on purpose)',
     );
   }
+  if (vars.HEADERS_TIMEOUT_MS > vars.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration: HEADERS_TIMEOUT_MS: at most REQUEST_TIMEOUT_MS (${vars.REQUEST_TIMEOUT_MS}) (got ${vars.HEADERS_TIMEOUT_MS})`,
+    );
+  }
   return {
     nodeEnv: vars.NODE_ENV,
     host: vars.HOST,
@@ -109,6 +134,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     bodyLimit: vars.BODY_LIMIT,
     rateLimitMax: vars.RATE_LIMIT_MAX ?? (vars.NODE_ENV === 'production' ? PRODUCTION_RATE_LIMIT_MAX : 0),
     trustProxy: vars.TRUST_PROXY,
+    server: {
+      requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: vars.HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: vars.KEEP_ALIVE_TIMEOUT_MS,
+      connectionTimeoutMs: vars.CONNECTION_TIMEOUT_MS,
+      maxConnections: vars.MAX_CONNECTIONS,
+    },
   };
 }
 

@@ -14,7 +14,20 @@ describe('loadConfig', () => {
       bodyLimit: 10 * 1024 * 1024,
       rateLimitMax: 0,
       trustProxy: false,
+      server: {
+        requestTimeoutMs: 30_000,
+        headersTimeoutMs: 10_000,
+        keepAliveTimeoutMs: 72_000,
+        connectionTimeoutMs: 120_000,
+        maxConnections: 4096,
+      },
     });
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '6000' })).toThrow(
+      /HEADERS_TIMEOUT_MS: at most REQUEST_TIMEOUT_MS/,
+    );
   });
 
   it('picks MongoDB when MONGODB_URI is set, and memory on request', () => {

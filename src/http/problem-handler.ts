@@ -173,24 +173,36 @@ function slug(title: string): string {
     .replace(/^-|-$/g, '');
 }
 
+const CLIENT_ERRORS: Record<string, { status: number; title: string; detail: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    title: 'Request header fields too large',
+    detail: 'The request head is over 16 KiB',
+  },
+  // Node's headers or request timeout (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS).
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request timeout',
+    detail: 'The request was not fully received in time; the connection is closed',
+  },
+};
+
 /**
  * Fastify's `clientErrorHandler`: a request Node cannot even parse (a malformed
- * request line or header, a head over 16 KiB) still gets a problem, then the
- * connection is closed.
+ * request line or header, a head over 16 KiB, a client too slow to send it) still
+ * gets a problem, then the connection is closed.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const title = status === 431 ? 'Request header fields too large' : 'Malformed request';
-  const body = JSON.stringify({
-    type: `/problems/${slug(title)}`,
-    title,
-    status,
+  const { status, title, detail } = CLIENT_ERRORS[error.code ?? ''] ?? {
+    status: 400,
+    title: 'Malformed request',
     detail: `The request could not be parsed (${error.code ?? 'client error'})`,
-  });
+  };
+  const body = JSON.stringify({ type: `/problems/${slug(title)}`, title, status, detail });
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
