@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { readBuildInfo } from './build-info.js';
 import type { Config } from './config.js';
 import type { BacklogStore } from './domain/index.js';
 import { apiKeyAuth } from './http/auth.js';
+import { cors } from './http/cors.js';
 import { dashboard } from './http/dashboard.js';
 import { methodNotAllowed, routeMethods } from './http/method-not-allowed.js';
 import { metrics } from './http/metrics.js';
@@ -12,12 +14,14 @@ import { openApi } from './http/openapi.js';
 import { answerClientError, answerFrameworkError, problemHandler } from './http/problem-handler.js';
 import { refuseUnknownQueryParameters } from './http/query-parameters.js';
 import { rateLimit } from './http/rate-limit.js';
+import { registerRequestLog } from './http/request-log.js';
 import { limitConnections, serverTimeouts } from './http/server-limits.js';
 import { backlogStore } from './http/store.js';
 import { boundedValidatorCompiler } from './http/validation.js';
 import { createLogger } from './logger.js';
 import { apiV1 } from './routes/api-v1.js';
 import { probes } from './routes/health.js';
+import { problemRoutes } from './routes/problems.js';
 
 export interface AppOptions {
   config: Config;
@@ -36,7 +40,10 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
     // An id is up to 200 code points, up to 2400 characters percent-encoded; the router's
     // default limit (100) answered 414 to valid ids. Node refuses a request head over
     // 16 KiB before routing, so this limit never bites: the schema decides (400).
-    routerOptions: { maxParamLength: 16 * 1024 },
+    // `/v1/epics/` is `/v1/epics`, everywhere: a trailing slash never changes the route.
+    routerOptions: { maxParamLength: 16 * 1024, ignoreTrailingSlash: true },
+    // One line per request instead, when it is answered: src/http/request-log.ts.
+    logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
     // No request may hang: a client too slow to send its request is answered 408 (SPEC section 6).
@@ -66,15 +73,19 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   // start if one is missing or registered after it.
   await app.register(backlogStore, { store });
   await app.register(problemHandler);
+  registerRequestLog(app);
   refuseUnknownQueryParameters(app);
   await app.register(rateLimit, { max: config.rateLimitMax });
-  await app.register(metrics);
-  await app.register(openApi);
+  const build = readBuildInfo();
+  await app.register(metrics, { build });
+  await app.register(openApi, { version: build.version, apiKeys: config.apiKeys });
+  await app.register(cors, { origins: config.corsOrigins });
   await app.register(apiKeyAuth, { apiKeys: config.apiKeys, authReads: config.authReads });
   await app.register(routeMethods);
 
   await app.register(dashboard);
   await app.register(probes);
+  await app.register(problemRoutes);
   await app.register(apiV1, { prefix: '/v1' });
   await app.register(methodNotAllowed);
   return app;

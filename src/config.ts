@@ -43,6 +43,13 @@ const envSchema = z.strictObject({
   KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(72_000),
   CONNECTION_TIMEOUT_MS: positiveInt.default(120_000),
   MAX_CONNECTIONS: positiveInt.default(4096),
+  CORS_ORIGINS: z
+    .string()
+    .refine(
+      (value) => commaSeparated(value).every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)),
+      'comma-separated origins such as https://app.example.com (scheme, host and port; no path), or *',
+    )
+    .optional(),
 });
 
 export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
@@ -66,6 +73,8 @@ export interface Config {
   readonly rateLimitMax: number;
   /** Behind a reverse proxy: the client is the address in X-Forwarded-For (for the rate limit and logs). */
   readonly trustProxy: boolean;
+  /** Origins whose browser scripts may call the API (CORS); empty: CORS off. `*` allows any. */
+  readonly corsOrigins: readonly string[];
   /** Slow clients (SPEC section 6): the server's timeouts and connection cap. */
   readonly server: ServerLimits;
 }
@@ -104,10 +113,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const vars = parsed.data;
-  const apiKeys = (vars.API_KEYS ?? '')
-    .split(',')
-    .map((key) => key.trim())
-    .filter((key) => key.length > 0);
+  const apiKeys = commaSeparated(vars.API_KEYS);
   if (vars.AUTH_READS && apiKeys.length === 0) {
     throw new ConfigError(
       'Invalid configuration: AUTH_READS: needs API_KEYS (reads cannot require a key when there is none)',
@@ -134,6 +140,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     bodyLimit: vars.BODY_LIMIT,
     rateLimitMax: vars.RATE_LIMIT_MAX ?? (vars.NODE_ENV === 'production' ? PRODUCTION_RATE_LIMIT_MAX : 0),
     trustProxy: vars.TRUST_PROXY,
+    corsOrigins: commaSeparated(vars.CORS_ORIGINS),
     server: {
       requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
       headersTimeoutMs: vars.HEADERS_TIMEOUT_MS,
@@ -148,6 +155,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 function shownValue(name: string, value: string | undefined): string {
   if (value !== undefined && isSecretSetting(name)) return '*** (hidden)';
   return redactCredentials(JSON.stringify(value) ?? 'nothing');
+}
+
+function commaSeparated(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 function storeConfig(vars: z.infer<typeof envSchema>): StoreConfig {

@@ -19,9 +19,10 @@ async function main(): Promise<void> {
   try {
     store = await createStore(config.store, logger);
   } catch (error) {
-    // Straight to stderr too: the reason to refuse the start must show even with LOG_LEVEL=silent.
-    console.error(`Cannot open the store: ${(error as Error).message}`);
-    logger.fatal({ err: error }, 'cannot open the store');
+    // Printed once: logged, or straight to stderr where the logger prints nothing
+    // (LOG_LEVEL=silent): the reason to refuse the start must always show.
+    if (logger.isLevelEnabled('fatal')) logger.fatal({ err: error }, 'cannot open the store');
+    else console.error(`Cannot open the store: ${(error as Error).message}`);
     process.exitCode = 1;
     return;
   }

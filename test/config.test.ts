@@ -21,6 +21,7 @@ describe('loadConfig', () => {
         connectionTimeoutMs: 120_000,
         maxConnections: 4096,
       },
+      corsOrigins: [],
     });
   });
 
@@ -45,6 +46,14 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ apiKeys: ['a', 'b'], authReads: true, rateLimitMax: 0, trustProxy: true });
   });
 
+  it('reads the CORS origins', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173,' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+
   it('turns the rate limit on in production', () => {
     expect(loadConfig({ NODE_ENV: 'production', API_KEYS: 'k' }).rateLimitMax).toBe(PRODUCTION_RATE_LIMIT_MAX);
   });
@@ -63,6 +72,8 @@ describe('loadConfig', () => {
     [{ STORE: 'postgres' }, /STORE/],
     [{ STORE: 'mongodb' }, /MONGODB_URI: required when STORE=mongodb/],
     [{ MONGODB_URI: 'http://db' }, /MONGODB_URI/],
+    [{ CORS_ORIGINS: 'https://a.example/app' }, /CORS_ORIGINS: comma-separated origins/],
+    [{ CORS_ORIGINS: 'a.example' }, /CORS_ORIGINS/],
     [{ NODE_ENV: 'production' }, /API_KEYS: required when NODE_ENV=production/],
   ])('refuses %o, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

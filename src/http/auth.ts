@@ -34,11 +34,14 @@ export const apiKeyAuth = fp<AuthOptions>(
   async (app, options) => {
     const digests = options.apiKeys.map(digest);
     const checkKey: preParsingHookHandler = async (request, _reply, payload) => {
-      if (!hasValidKey(request, digests)) {
+      const key = matchingKey(request, digests);
+      if (key < 0) {
         throw new HttpProblem(401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>', {
           'www-authenticate': 'Bearer',
         });
       }
+      // Named as SPEC section 8 names a bare key: its position in API_KEYS, never the key itself.
+      request.actor = `key-${key + 1}`;
       return payload;
     };
     const needsKey = (access: Access) => digests.length > 0 && (access === 'write' || options.authReads);
@@ -55,11 +58,12 @@ export const apiKeyAuth = fp<AuthOptions>(
   { name: 'api-key-auth' },
 );
 
-function hasValidKey(request: FastifyRequest, digests: readonly Buffer[]): boolean {
+/** The index of the configured key the request carries, or -1. */
+function matchingKey(request: FastifyRequest, digests: readonly Buffer[]): number {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (!match) return false;
+  if (!match) return -1;
   const offered = digest(match[1] as string);
-  return digests.some((known) => timingSafeEqual(known, offered));
+  return digests.findIndex((known) => timingSafeEqual(known, offered));
 }
 
 function digest(key: string): Buffer {

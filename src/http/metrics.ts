@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { type BacklogStore, computeStatuses, STATUSES } from '../domain/index.js';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { BuildInfo } from '../build-info.js';
+import { type Backlog, type BacklogStore, computeStatuses, STATUSES, type Status } from '../domain/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,41 +12,53 @@ declare module 'fastify' {
 }
 
 /** Counts every request answered after it; `app.metrics` is the registry. */
-export const metrics = fp(
-  async (app) => {
-    app.decorate('metrics', registerMetrics(app, app.store));
+export const metrics = fp<{ build: BuildInfo }>(
+  async (app, { build }) => {
+    app.decorate('metrics', registerMetrics(app, app.store, build));
   },
   { name: 'metrics', dependencies: ['store'] },
 );
 
 /** A registry per app, so that several apps in one process (tests, replicas) never share counters. */
-function registerMetrics(app: FastifyInstance, store: BacklogStore): Registry {
+function registerMetrics(app: FastifyInstance, store: BacklogStore, build: BuildInfo): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const labelNames = ['method', 'route', 'status_code'] as const;
-  const requests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered',
-    labelNames,
+  new Gauge({
+    name: 'backlog_build_info',
+    help: 'The running version of the service and of Node.js (always 1)',
+    labelNames: ['version', 'node'],
     registers: [registry],
-  });
+  }).set({ version: build.version, node: build.node }, 1);
+  // Requests are counted by the histogram's _count: no separate counter.
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'Time to answer HTTP requests',
-    labelNames,
+    labelNames: ['method', 'route', 'status_code'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  // Counted once per committed backlog, however often it is scraped (backlogs are immutable).
+  // TODO(issue 9): count from the statuses the backlog value will carry.
+  const countsByBacklog = new WeakMap<Backlog, ReadonlyMap<Status, number>>();
+  const countStatuses = (backlog: Backlog) => {
+    let counts = countsByBacklog.get(backlog);
+    if (!counts) {
+      const counting = new Map<Status, number>(STATUSES.map((status) => [status, 0]));
+      for (const status of computeStatuses(backlog).values()) counting.set(status, (counting.get(status) ?? 0) + 1);
+      counts = counting;
+      countsByBacklog.set(backlog, counts);
+    }
+    return counts;
+  };
   new Gauge({
     name: 'backlog_epics',
     help: 'Epics in the backlog, by status',
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const counts = new Map<string, number>(STATUSES.map((status) => [status, 0]));
+      let counts: ReadonlyMap<Status, number>;
       try {
-        for (const status of computeStatuses(await store.read()).values())
-          counts.set(status, (counts.get(status) ?? 0) + 1);
+        counts = countStatuses(await store.read());
       } catch {
         return; // the store is unreachable: /readyz says so; the other metrics still answer
       }
@@ -60,7 +73,6 @@ function registerMetrics(app: FastifyInstance, store: BacklogStore): Registry {
       route: request.routeOptions.url ?? 'unmatched',
       status_code: String(reply.statusCode),
     };
-    requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
   });
   return registry;

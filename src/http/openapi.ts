@@ -54,16 +54,22 @@ declare module 'fastify' {
   }
 }
 
-/** The OpenAPI document of every route registered after it, and Swagger UI at /docs. */
-export const openApi = fp(registerOpenApi, { name: 'openapi' });
+export interface OpenApiOptions {
+  /** The service's version (package.json), for `info.version`. */
+  version: string;
+  apiKeys: readonly string[];
+}
 
-async function registerOpenApi(app: FastifyInstance): Promise<void> {
+/** The OpenAPI document of every route registered after it, and Swagger UI at /docs. */
+export const openApi = fp<OpenApiOptions>(registerOpenApi, { name: 'openapi' });
+
+async function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'Backlog status service',
-        version: '1.0.0',
+        version: options.version,
         description:
           'Keeps a backlog of epics, tasks and bugs and rolls up the status of every epic over its linked epics: `wip`, `blocked`, `pending_validation` or `completed`. Every error is application/problem+json (RFC 9457).',
       },
@@ -73,10 +79,16 @@ async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'tasks', description: 'Tasks' },
         { name: 'bugs', description: 'Bugs and what they block' },
         { name: 'operations', description: 'Probes and metrics' },
+        { name: 'problems', description: 'What each problem `type` of an error answer means' },
       ],
-      components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'One of the API_KEYS' } },
-      },
+      // Swagger UI's Authorize button, only where a key is of any use.
+      ...(options.apiKeys.length > 0
+        ? {
+            components: {
+              securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'One of the API_KEYS' } },
+            },
+          }
+        : {}),
     },
     transform,
     transformObject: (input) => addOpenApiLinks(jsonSchemaTransformObject(input)),

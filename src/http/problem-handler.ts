@@ -1,10 +1,11 @@
 import type { Duplex } from 'node:stream';
-import { hasZodFastifySchemaValidationErrors } from '@fastify/type-provider-zod';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError, type DomainErrorCode, StoreUnavailable } from '../domain/index.js';
 import type { Problem } from '../schemas/problem-schemas.js';
 import { HttpProblem, type InvalidField, RequestInvalid } from './http-errors.js';
+import { problemTypeUri } from './problem-types.js';
+import { logRequest, noteFailure } from './request-log.js';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, { status: number; title: string }> = {
   INVALID_ID: { status: 400, title: 'Invalid id' },
@@ -48,7 +49,7 @@ export function sendProblem(
   detail: string,
   extra: Partial<Problem> = {},
 ): FastifyReply {
-  const problem: Problem = { type: `/problems/${slug(title)}`, title, status, detail, ...extra };
+  const problem: Problem = { type: problemTypeUri(title), title, status, detail, ...extra };
   return reply.code(status).type('application/problem+json').send(problem);
 }
 
@@ -57,33 +58,18 @@ export const problemHandler = fp(async (app) => registerProblemHandler(app), { n
 
 function registerProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const errors = error.validation.map(
-        (issue): InvalidField => ({
-          in: (error.validationContext ?? 'body') as InvalidField['in'],
-          path: issue.instancePath || '/',
-          message: issue.message ?? 'is invalid',
-        }),
-      );
-      logClientError(request, error, 400);
-      return invalidRequest(reply, errors);
-    }
-    if (error instanceof RequestInvalid) {
-      logClientError(request, error, 400);
-      return invalidRequest(reply, error.errors);
-    }
+    // Logged once, on the request's line (request-log.ts), with the error serialized.
+    noteFailure(request, error);
+    if (error instanceof RequestInvalid) return invalidRequest(reply, error.errors);
     if (error instanceof DomainError) {
       const { status, title } = DOMAIN_STATUS[error.code];
-      logClientError(request, error, status);
       return sendProblem(reply, status, title, error.message);
     }
     if (error instanceof HttpProblem) {
-      logClientError(request, error, error.status);
       reply.headers(error.headers);
       return sendProblem(reply, error.status, error.title, error.message);
     }
     if (error instanceof StoreUnavailable) {
-      request.log.warn({ err: error, method: request.method, url: request.url }, 'store unavailable');
       reply.header('retry-after', '1');
       return sendProblem(
         reply,
@@ -94,16 +80,12 @@ function registerProblemHandler(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      logClientError(request, error, status);
       const title = FASTIFY_TITLES[error.code] ?? STATUS_TITLES[status] ?? 'Bad request';
+      const detail = clientErrorDetail(error, request);
       // Every 400 lists what is wrong (SPEC section 4); for a body that is not JSON, that is the body itself.
-      const errors = status === 400 ? { errors: [{ in: 'body' as const, path: '/', message: error.message }] } : {};
-      return sendProblem(reply, status, title, error.message, errors);
+      const errors = status === 400 ? { errors: [{ in: 'body' as const, path: '/', message: detail }] } : {};
+      return sendProblem(reply, status, title, detail, errors);
     }
-    request.log.error(
-      { err: error, method: request.method, url: request.url, params: request.params },
-      'request failed',
-    );
     return sendProblem(reply, 500, STATUS_TITLES[500] as string, 'The request could not be completed.');
   });
 
@@ -118,7 +100,9 @@ function registerProblemHandler(app: FastifyInstance): void {
  */
 export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
-  logClientError(request, error, status);
+  // Fastify runs no onResponse hook for these: the request's one line is written here.
+  noteFailure(request, error);
+  logRequest(request, status, 0);
   if (error.code === 'FST_ERR_BAD_URL') invalidRequest(reply, undecodableSegments(request.url));
   else if (status === 400) invalidRequest(reply, [{ in: 'params', path: '/', message: error.message }]);
   else sendProblem(reply, status, STATUS_TITLES[status] ?? 'Bad request', error.message);
@@ -153,24 +137,16 @@ function invalidRequest(reply: FastifyReply, errors: readonly InvalidField[]): F
   return sendProblem(reply, 400, 'Invalid request', detail + more, { errors: listed });
 }
 
-function logClientError(request: FastifyRequest, error: Error, status: number): void {
-  request.log.info(
-    {
-      err: { message: error.message, code: (error as FastifyError).code },
-      status,
-      method: request.method,
-      url: request.url,
-      params: request.params,
-    },
-    'request refused',
-  );
-}
-
-function slug(title: string): string {
-  return title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
+/** Fastify's own messages, completed with what the client should send instead. */
+function clientErrorDetail(error: FastifyError, request: FastifyRequest): string {
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const sent = request.headers['content-type'];
+    return `${sent ? `Content-Type ${JSON.stringify(sent)} is not supported` : 'The body has no Content-Type'}: send the body as application/json`;
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return `The body is over the limit of ${request.routeOptions.bodyLimit} bytes`;
+  }
+  return error.message;
 }
 
 const CLIENT_ERRORS: Record<string, { status: number; title: string; detail: string }> = {
@@ -202,7 +178,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     title: 'Malformed request',
     detail: `The request could not be parsed (${error.code ?? 'client error'})`,
   };
-  const body = JSON.stringify({ type: `/problems/${slug(title)}`, title, status, detail });
+  const body = JSON.stringify({ type: problemTypeUri(title), title, status, detail });
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

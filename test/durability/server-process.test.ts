@@ -105,7 +105,8 @@ describe.concurrent('the server process', { timeout: 60_000 }, () => {
   it('finishes a request in flight on SIGTERM, then exits 0 with the write kept', async ({ onTestFinished }) => {
     const { dataDir, start } = harness(onTestFinished);
     const folder = await dataDir();
-    const server = await start({ DATA_DIR: folder, LOG_LEVEL: 'info' });
+    // trace: the line that says the request has arrived, before its body.
+    const server = await start({ DATA_DIR: folder, LOG_LEVEL: 'trace' });
     const body = JSON.stringify({ EpicSlow: { Tasks: ['TaskSlow'] } });
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const request = httpRequest(
@@ -124,7 +125,7 @@ describe.concurrent('the server process', { timeout: 60_000 }, () => {
       request.write(body.slice(0, 10));
       void server
         .waitForOutput(
-          /"msg":"incoming request"[^\n]*"url":"\/v1\/backlog"|"url":"\/v1\/backlog"[^\n]*"msg":"incoming request"/,
+          /"msg":"request received"[^\n]*"url":"\/v1\/backlog"|"url":"\/v1\/backlog"[^\n]*"msg":"request received"/,
         )
         .then(async () => {
           server.child.kill('SIGTERM');
