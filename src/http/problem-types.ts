@@ -72,6 +72,12 @@ const TYPES: readonly ProblemType[] = [
     description: 'No route has this path. The routes are listed at /docs.',
   },
   {
+    title: 'Request timeout',
+    status: 408,
+    description:
+      'The request (head and body) was not fully received in time (`HEADERS_TIMEOUT_MS`, `REQUEST_TIMEOUT_MS`). The connection is closed; nothing was written.',
+  },
+  {
     title: 'Method not allowed',
     status: 405,
     description: 'The path exists but does not take this method; the `Allow` header lists the methods it takes.',
@@ -157,7 +163,10 @@ export function slugOf(title: string): string {
     .replace(/^-|-$/g, '');
 }
 
-export const PROBLEM_TYPES: ReadonlyMap<string, ProblemType> = new Map(TYPES.map((type) => [slugOf(type.title), type]));
+/** By status, as /problems lists them. */
+export const PROBLEM_TYPES: ReadonlyMap<string, ProblemType> = new Map(
+  [...TYPES].sort((a, b) => a.status - b.status).map((type) => [slugOf(type.title), type]),
+);
 
 /** The `type` URI of a problem with this title. */
 export function problemTypeUri(title: string): string {

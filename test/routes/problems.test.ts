@@ -95,3 +95,10 @@ describe('problem type URIs', () => {
     expect(page).toContain('<code>EpicA -&#62; EpicB -&#62; EpicA</code>');
   });
 });
+
+describe('a request not received in time', () => {
+  it('gets a 408 whose type resolves', async () => {
+    expect(problemTypeUri('Request timeout')).toBe('/problems/request-timeout');
+    expect(PROBLEM_TYPES.get('request-timeout')?.status).toBe(408);
+  });
+});
