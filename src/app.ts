@@ -15,6 +15,7 @@ import { answerClientError, answerFrameworkError, problemHandler } from './http/
 import { refuseUnknownQueryParameters } from './http/query-parameters.js';
 import { rateLimit } from './http/rate-limit.js';
 import { registerRequestLog } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
 import { limitConnections, serverTimeouts } from './http/server-limits.js';
 import { backlogStore } from './http/store.js';
 import { boundedValidatorCompiler } from './http/validation.js';
@@ -74,6 +75,7 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   await app.register(backlogStore, { store });
   await app.register(problemHandler);
   registerRequestLog(app);
+  await app.register(securityHeaders);
   refuseUnknownQueryParameters(app);
   await app.register(rateLimit, { max: config.rateLimitMax });
   const build = readBuildInfo();

@@ -4,6 +4,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from '@fastify/type-pr
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { addOpenApiLinks } from './openapi-links.js';
+import { DOCS_CSP } from './security-headers.js';
 
 const DESCRIPTIONS: Record<string, string> = {
   200: 'OK',
@@ -93,5 +94,6 @@ async function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): P
     transform,
     transformObject: (input) => addOpenApiLinks(jsonSchemaTransformObject(input)),
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // Every /docs answer carries a CSP under which Swagger UI works (checked in Chromium).
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 }

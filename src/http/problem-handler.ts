@@ -50,6 +50,8 @@ export function sendProblem(
   extra: Partial<Problem> = {},
 ): FastifyReply {
   const problem: Problem = { type: problemTypeUri(title), title, status, detail, ...extra };
+  // A 404 or 405 is cacheable by default, and would then outlive the epic created next.
+  if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-cache');
   return reply.code(status).type('application/problem+json').send(problem);
 }
 
@@ -103,10 +105,18 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   // Fastify runs no onResponse hook for these: the request's one line is written here.
   noteFailure(request, error);
   logRequest(request, status, 0);
+  // Refused before routing, so before helmet's hook: its essential headers, set here.
+  reply.headers(BASELINE_SECURITY_HEADERS);
   if (error.code === 'FST_ERR_BAD_URL') invalidRequest(reply, undecodableSegments(request.url));
   else if (status === 400) invalidRequest(reply, [{ in: 'params', path: '/', message: error.message }]);
   else sendProblem(reply, status, STATUS_TITLES[status] ?? 'Bad request', error.message);
 }
+
+const BASELINE_SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
 
 /** Names each path segment that is not percent-encoded UTF-8, e.g. a lone surrogate `t%ED%A0%80`. */
 function undecodableSegments(url: string): InvalidField[] {
@@ -179,7 +189,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     detail: `The request could not be parsed (${error.code ?? 'client error'})`,
   };
   const body = JSON.stringify({ type: problemTypeUri(title), title, status, detail });
+  const rawHeaders = Object.entries({ ...BASELINE_SECURITY_HEADERS, 'cache-control': 'no-store' })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
-    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${rawHeaders}Connection: close\r\n\r\n${body}`,
   );
 }

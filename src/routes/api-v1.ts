@@ -23,6 +23,10 @@ async function apiV1Routes(v1: FastifyInstance): Promise<void> {
     route.config = { ...route.config, etag: true };
   });
   registerEtag(v1);
+  // Clients revalidate with the ETag: no cache may answer a stale backlog (errors included).
+  v1.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-cache');
+  });
 
   await v1.register(backlogRoutes);
   await v1.register(epicRoutes);
