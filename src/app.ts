@@ -8,6 +8,7 @@ import type { BacklogStore } from './domain/index.js';
 import { apiKeyAuth } from './http/auth.js';
 import { cors } from './http/cors.js';
 import { dashboard } from './http/dashboard.js';
+import { loadShedding } from './http/load-shedding.js';
 import { methodNotAllowed, routeMethods } from './http/method-not-allowed.js';
 import { metrics } from './http/metrics.js';
 import { openApi } from './http/openapi.js';
@@ -76,6 +77,7 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   await app.register(problemHandler);
   registerRequestLog(app);
   await app.register(securityHeaders);
+  await app.register(loadShedding, { pressure: config.pressure });
   refuseUnknownQueryParameters(app);
   await app.register(rateLimit, { max: config.rateLimitMax });
   const build = readBuildInfo();

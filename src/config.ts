@@ -43,6 +43,9 @@ const envSchema = z.strictObject({
   KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(72_000),
   CONNECTION_TIMEOUT_MS: positiveInt.default(120_000),
   MAX_CONNECTIONS: positiveInt.default(4096),
+  STORE_QUEUE_WAIT_MS: positiveInt.default(5000),
+  MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0).default(1000),
+  MAX_HEAP_USED_BYTES: wholeNumber(0).optional(),
   CORS_ORIGINS: z
     .string()
     .refine(
@@ -54,10 +57,14 @@ const envSchema = z.strictObject({
 
 export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
-export type StoreConfig =
+export type StoreConfig = (
   | { readonly kind: 'memory' }
   | { readonly kind: 'file'; readonly dataDir: string }
-  | { readonly kind: 'mongodb'; readonly uri: string; readonly dbName: string; readonly timeoutMs: number };
+  | { readonly kind: 'mongodb'; readonly uri: string; readonly dbName: string; readonly timeoutMs: number }
+) & {
+  /** An update that waits longer than this for the ones ahead of it is refused (503, nothing written). */
+  readonly queueWaitMs: number;
+};
 
 export interface Config {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -77,6 +84,13 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Slow clients (SPEC section 6): the server's timeouts and connection cap. */
   readonly server: ServerLimits;
+  /** Load shedding: past either bound, requests but the probes are answered 503 with Retry-After. */
+  readonly pressure: {
+    /** Mean event-loop delay, in ms; 0 turns the check off. */
+    readonly maxEventLoopDelayMs: number;
+    /** Heap in use, in bytes; undefined: 90 % of the heap limit; 0 turns the check off. */
+    readonly maxHeapUsedBytes: number | undefined;
+  };
 }
 
 export interface ServerLimits {
@@ -148,6 +162,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       connectionTimeoutMs: vars.CONNECTION_TIMEOUT_MS,
       maxConnections: vars.MAX_CONNECTIONS,
     },
+    pressure: { maxEventLoopDelayMs: vars.MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: vars.MAX_HEAP_USED_BYTES },
   };
 }
 
@@ -166,8 +181,9 @@ function commaSeparated(value: string | undefined): string[] {
 
 function storeConfig(vars: z.infer<typeof envSchema>): StoreConfig {
   const kind = vars.STORE ?? (vars.MONGODB_URI ? 'mongodb' : 'file');
-  if (kind === 'memory') return { kind };
-  if (kind === 'file') return { kind, dataDir: vars.DATA_DIR };
+  const queueWaitMs = vars.STORE_QUEUE_WAIT_MS;
+  if (kind === 'memory') return { kind, queueWaitMs };
+  if (kind === 'file') return { kind, dataDir: vars.DATA_DIR, queueWaitMs };
   if (!vars.MONGODB_URI) throw new ConfigError('Invalid configuration: MONGODB_URI: required when STORE=mongodb');
-  return { kind, uri: vars.MONGODB_URI, dbName: vars.MONGODB_DB, timeoutMs: vars.MONGODB_TIMEOUT_MS };
+  return { kind, uri: vars.MONGODB_URI, dbName: vars.MONGODB_DB, timeoutMs: vars.MONGODB_TIMEOUT_MS, queueWaitMs };
 }

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
       nodeEnv: 'development',
       host: '0.0.0.0',
       port: 3000,
-      store: { kind: 'file', dataDir: './data' },
+      store: { kind: 'file', dataDir: './data', queueWaitMs: 5000 },
       apiKeys: [],
       authReads: false,
       logLevel: 'info',
@@ -21,6 +21,7 @@ describe('loadConfig', () => {
         connectionTimeoutMs: 120_000,
         maxConnections: 4096,
       },
+      pressure: { maxEventLoopDelayMs: 1000, maxHeapUsedBytes: undefined },
       corsOrigins: [],
     });
   });
@@ -37,8 +38,12 @@ describe('loadConfig', () => {
       uri: 'mongodb://db:27017/?replicaSet=rs0',
       dbName: 'backlog',
       timeoutMs: 5000,
+      queueWaitMs: 5000,
     });
-    expect(loadConfig({ STORE: 'memory' }).store).toEqual({ kind: 'memory' });
+    expect(loadConfig({ STORE: 'memory', STORE_QUEUE_WAIT_MS: '250' }).store).toEqual({
+      kind: 'memory',
+      queueWaitMs: 250,
+    });
   });
 
   it('reads keys, flags and limits', () => {

@@ -35,3 +35,19 @@ export class StoreCorrupted extends Error {
     this.name = 'StoreCorrupted';
   }
 }
+
+/** Too many requests ahead: this one waited past its bound for its turn, and nothing was written. */
+export class StoreBusy extends StoreUnavailable {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreBusy';
+  }
+}
+
+/** A commit was sent but never confirmed: it may or may not have been written (never "nothing was written"). */
+export class CommitOutcomeUnknown extends StoreUnavailable {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CommitOutcomeUnknown';
+  }
+}

@@ -1,7 +1,13 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError, type DomainErrorCode, StoreUnavailable } from '../domain/index.js';
+import {
+  CommitOutcomeUnknown,
+  DomainError,
+  type DomainErrorCode,
+  StoreBusy,
+  StoreUnavailable,
+} from '../domain/index.js';
 import type { Problem } from '../schemas/problem-schemas.js';
 import { HttpProblem, type InvalidField, RequestInvalid } from './http-errors.js';
 import { problemTypeUri } from './problem-types.js';
@@ -73,12 +79,7 @@ function registerProblemHandler(app: FastifyInstance): void {
     }
     if (error instanceof StoreUnavailable) {
       reply.header('retry-after', '1');
-      return sendProblem(
-        reply,
-        503,
-        STATUS_TITLES[503] as string,
-        'The backlog store cannot be reached; nothing was written. Retry shortly.',
-      );
+      return sendProblem(reply, 503, STATUS_TITLES[503] as string, storeUnavailableDetail(error));
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -94,6 +95,17 @@ function registerProblemHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 404, 'Not found', `No route ${request.method} ${request.url.split('?')[0]}`),
   );
+}
+
+/** What a 503 promises: only an unconfirmed commit may have been written. Internals (paths, hosts) stay in the log. */
+function storeUnavailableDetail(error: StoreUnavailable): string {
+  if (error instanceof CommitOutcomeUnknown) {
+    return 'The backlog store did not confirm the commit: the outcome is unknown, and the change may have been written. Read the backlog before retrying.';
+  }
+  if (error instanceof StoreBusy) {
+    return `The service is busy: the request ${error.message}. Retry shortly.`;
+  }
+  return 'The backlog store cannot be reached; nothing was written. Retry shortly.';
 }
 
 /**

@@ -8,13 +8,19 @@ import { createMemoryStore } from './memory-store.js';
 export async function createStore(config: StoreConfig, logger: FastifyBaseLogger): Promise<BacklogStore> {
   switch (config.kind) {
     case 'memory':
-      return createMemoryStore();
+      return createMemoryStore(undefined, { queueWaitMs: config.queueWaitMs });
     case 'file':
       logger.info({ dataDir: config.dataDir }, 'using the embedded store');
-      return createFileStore({ dataDir: config.dataDir });
+      return createFileStore({ dataDir: config.dataDir, queueWaitMs: config.queueWaitMs });
     case 'mongodb': {
       const { createMongoStore } = await import('./mongo-store.js');
-      return createMongoStore({ uri: config.uri, dbName: config.dbName, timeoutMs: config.timeoutMs, logger });
+      return createMongoStore({
+        uri: config.uri,
+        dbName: config.dbName,
+        timeoutMs: config.timeoutMs,
+        queueWaitMs: config.queueWaitMs,
+        logger,
+      });
     }
   }
 }

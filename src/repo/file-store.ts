@@ -13,7 +13,13 @@ export const LOCK_FILE = 'backlog.lock';
  * mutation is acknowledged, so a crash at any moment leaves the old or the new
  * backlog. One process owns the folder; updates are serialised inside it.
  */
-export async function createFileStore({ dataDir }: { dataDir: string }): Promise<BacklogStore> {
+export async function createFileStore({
+  dataDir,
+  queueWaitMs,
+}: {
+  dataDir: string;
+  queueWaitMs?: number;
+}): Promise<BacklogStore> {
   const folder = path.resolve(dataDir);
   const file = path.join(folder, SNAPSHOT_FILE);
   await mkdir(folder, { recursive: true });
@@ -23,7 +29,7 @@ export async function createFileStore({ dataDir }: { dataDir: string }): Promise
     await lock.release();
     throw error;
   });
-  const queue = createSerialQueue();
+  const queue = createSerialQueue({ maxWaitMs: queueWaitMs });
 
   return {
     async read() {
@@ -46,7 +52,7 @@ export async function createFileStore({ dataDir }: { dataDir: string }): Promise
       }
     },
     async close() {
-      await queue.run(() => undefined);
+      await queue.drain();
       await lock.release();
     },
   };

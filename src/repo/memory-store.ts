@@ -2,9 +2,12 @@ import { type Backlog, type BacklogStore, emptyBacklog } from '../domain/index.j
 import { createSerialQueue } from './serial-queue.js';
 
 /** Keeps the backlog in this process only (STORE=memory): tests and demos. */
-export function createMemoryStore(initial: Backlog = emptyBacklog): BacklogStore {
+export function createMemoryStore(
+  initial: Backlog = emptyBacklog,
+  { queueWaitMs }: { queueWaitMs?: number } = {},
+): BacklogStore {
   let current = initial;
-  const queue = createSerialQueue();
+  const queue = createSerialQueue({ maxWaitMs: queueWaitMs });
   return {
     async read() {
       return current;

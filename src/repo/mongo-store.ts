@@ -14,6 +14,8 @@ export interface MongoStoreOptions {
   logger: FastifyBaseLogger;
   /** Bound, in ms, on reaching the server, on each round trip, and on waiting for other writers (default 5000). */
   timeoutMs?: number;
+  /** Bound, in ms, on waiting for this process's earlier updates (STORE_QUEUE_WAIT_MS). */
+  queueWaitMs?: number;
 }
 
 const RETRY_MIN_MS = 500;
@@ -37,7 +39,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
     writeConcern: { w: 'majority', j: true },
   });
   const access = createBacklogAccess(client, dbName);
-  const queue = createSerialQueue();
+  const queue = createSerialQueue({ maxWaitMs: options.queueWaitMs });
   // Failures to reach the server so far: updates queued before one fail at once instead of each waiting a timeout.
   let outages = 0;
   let lastLogged = '';
@@ -135,7 +137,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
     async close() {
       closed = true;
       clearTimeout(retryTimer);
-      await queue.run(() => undefined);
+      await queue.drain();
       await client.close();
     },
   };

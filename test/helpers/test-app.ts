@@ -5,7 +5,14 @@ import { loadConfig } from '../../src/config.js';
 import type { BacklogStore } from '../../src/domain/index.js';
 import { createTestStore } from './test-store.js';
 
-export const TEST_ENV = { STORE: 'memory', LOG_LEVEL: 'silent', NODE_ENV: 'test' } as const;
+// Load shedding is off: a CPU-heavy test on a busy machine must not turn the next request into a 503
+// (test/hostile/overload.test.ts turns it on).
+export const TEST_ENV = {
+  STORE: 'memory',
+  LOG_LEVEL: 'silent',
+  NODE_ENV: 'test',
+  MAX_EVENT_LOOP_DELAY_MS: '0',
+} as const;
 
 const opened: { app: FastifyInstance; store: BacklogStore; ownStore: boolean }[] = [];
 
