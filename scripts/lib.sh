@@ -2,7 +2,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="$ROOT/.tools"
-VENV="$TOOLS_DIR/venv"
+mkdir -p "$TOOLS_DIR"
+cd "$ROOT"
+source "$ROOT/scripts/tools.sh"
 
 # A suite that cannot run here says so loudly; in CI (CI=true) that is a failure.
 skip_or_fail() {
@@ -18,26 +20,20 @@ skip_or_fail() {
   exit 0
 }
 
-# Creates the project-local Python tool environment if missing and installs a
-# pinned requirements file into it. Prints nothing when already satisfied.
-ensure_tools_venv() {
-  local requirements="$1"
-  command -v python3 >/dev/null 2>&1 || return 1
-  if [ ! -x "$VENV/bin/python" ]; then
-    mkdir -p "$TOOLS_DIR"
-    python3 -m venv "$VENV" || return 1
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-  fi
-  local stamp="$VENV/.installed-$(basename "$requirements")-$(sha256sum "$requirements" | cut -c1-16)"
-  if [ ! -f "$stamp" ]; then
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" || return 1
-    touch "$stamp"
-  fi
-}
-
 # A free TCP port on the loopback interface.
 free_port() {
   node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# Waits up to 20 s for URL to answer 2xx while process PID lives.
+wait_for_url() {
+  local url="$1" pid="$2"
+  for _ in $(seq 1 100); do
+    curl -fsS "$url" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
 }
 
 # Stops a background process: SIGTERM, up to 5 s to exit, then SIGKILL.

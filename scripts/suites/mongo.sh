@@ -6,12 +6,9 @@
 # a temporary data folder, and stops it on exit. The fault tests always start
 # their own SecantusDB (SECANTUS_CMD), so they can kill it.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-cd "$ROOT"
 
-REQUIREMENTS=scripts/requirements-mongo.txt
-if ! ensure_tools_venv "$REQUIREMENTS"; then
-  skip_or_fail mongo "cannot install $REQUIREMENTS into $VENV (python3 and PyPI needed)"
-fi
+VENV="$(tools_venv venv scripts/requirements-mongo.txt)" ||
+  skip_or_fail mongo "cannot install scripts/requirements-mongo.txt into .tools/venv (python3 and PyPI needed)"
 export SECANTUS_CMD="$VENV/bin/secantusd-py"
 
 server_pid=""

@@ -9,10 +9,14 @@ Usage: check_k8s.py ENV_NAMES_JSON K8S_VERSIONS NAME=RENDERED.yaml...
   Secrets it takes with envFrom) uses only names from src/config.ts CONFIG_ENV_NAMES,
   and every ConfigMap/Secret it refers to is in the same rendering;
 - the api Deployment has the probes, non-root and read-only settings the issue asks;
-- per variant: the MongoDB StatefulSet (or its absence with external-mongodb), and the
-  HorizontalPodAutoscaler and PodDisruptionBudget in production.
+- per variant: the MongoDB StatefulSet with authentication (or its absence with
+  external-mongodb), MONGODB_URI in the api's Secret, and the HorizontalPodAutoscaler (on CPU)
+  and PodDisruptionBudget in production;
+- every variant: TRUST_PROXY on (the api is behind the Ingress), an Ingress that does not
+  route /metrics, /docs or the probes, NetworkPolicies, and no image without a tag or `latest`.
 """
 
+import base64
 import json
 import sys
 
@@ -116,17 +120,50 @@ def check_api(docs, env_names):
     return problems
 
 
-def check_variant(name, docs):
+def secret_data(docs, name):
+    found = [d for d in find(docs, "Secret") if d["metadata"]["name"].startswith(name + "-")]
+    if len(found) != 1:
+        return None
+    data = {k: base64.b64decode(v).decode() for k, v in found[0].get("data", {}).items()}
+    return {**data, **found[0].get("stringData", {})}
+
+
+def check_public_route(docs):
     problems = []
+    ingress = one(problems, docs, "Ingress", "api")
+    if ingress is not None:
+        for rule in ingress["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                p, kind = path["path"], path["pathType"]
+                if p in ("/metrics", "/docs", "/livez", "/readyz") or (p == "/" and kind != "Exact"):
+                    problems.append(f"the Ingress routes {p} ({kind}): /metrics, /docs and the probes stay private")
+    for policy in ("api", "mongodb"):
+        if find(docs, "StatefulSet", "mongodb") or policy == "api":
+            one(problems, docs, "NetworkPolicy", policy)
+    config = [c for c in find(docs, "ConfigMap") if c["metadata"]["name"].startswith("api-config")]
+    if not config or config[0].get("data", {}).get("TRUST_PROXY") != "true":
+        problems.append("api-config must set TRUST_PROXY=true (behind the Ingress)")
+    for doc in docs:
+        pod = doc.get("spec", {}).get("template", {}).get("spec", {})
+        for c in pod.get("containers", []) + pod.get("initContainers", []):
+            tag = c["image"].rsplit("/", 1)[-1].partition(":")[2]
+            if tag in ("", "latest"):
+                problems.append(f"{doc['kind']}/{doc['metadata']['name']} {c['name']}: image {c['image']} has no pinned tag")
+    return problems
+
+
+def check_variant(name, docs):
+    problems = check_public_route(docs)
     external = "external" in name
+    uri = (secret_data(docs, "api-secrets") or {}).get("MONGODB_URI", "")
+    if not uri:
+        problems.append("the api-secrets Secret must hold MONGODB_URI")
     statefulsets = find(docs, "StatefulSet", "mongodb")
     if external:
         if statefulsets or find(docs, "Service", "mongodb"):
             problems.append("external-mongodb must remove the mongodb StatefulSet and Service")
-        deployment = find(docs, "Deployment", "api")
-        env = deployment[0]["spec"]["template"]["spec"]["containers"][0].get("env", []) if deployment else []
-        if not any(e["name"] == "MONGODB_URI" and "secretKeyRef" in e.get("valueFrom", {}) for e in env):
-            problems.append("external-mongodb: the api must take MONGODB_URI from the Secret")
+        if secret_data(docs, "mongodb-auth") is not None or find(docs, "NetworkPolicy", "mongodb"):
+            problems.append("external-mongodb must remove the mongodb-auth Secret and NetworkPolicy")
     else:
         sts = one(problems, docs, "StatefulSet", "mongodb")
         svc = one(problems, docs, "Service", "mongodb")
@@ -134,19 +171,25 @@ def check_variant(name, docs):
             if not sts["spec"].get("volumeClaimTemplates"):
                 problems.append("mongodb StatefulSet needs volumeClaimTemplates")
             args = " ".join(sts["spec"]["template"]["spec"]["containers"][0].get("command", []))
-            if "--replSet" not in args:
-                problems.append("mongodb StatefulSet must start mongod with --replSet")
+            if "--replSet" not in args or "--keyFile" not in args:
+                problems.append("mongodb StatefulSet must start mongod with --replSet and --keyFile (auth)")
+        auth = secret_data(docs, "mongodb-auth") or {}
+        if sorted(auth) != ["APP_PASSWORD", "KEYFILE", "ROOT_PASSWORD"]:
+            problems.append(f"the mongodb-auth Secret must hold APP_PASSWORD, KEYFILE, ROOT_PASSWORD (has {sorted(auth)})")
+        elif f"backlog:{auth['APP_PASSWORD']}@" not in uri:
+            problems.append("api-secrets MONGODB_URI must log in as backlog with mongodb-auth's APP_PASSWORD")
             if svc is not None and sts["spec"]["serviceName"] != svc["metadata"]["name"]:
                 problems.append("mongodb StatefulSet serviceName must be its headless Service")
         if svc is not None and svc["spec"].get("clusterIP") != "None":
             problems.append("mongodb Service must be headless (clusterIP: None)")
-        config = [c for c in find(docs, "ConfigMap") if c["metadata"]["name"].startswith("api-config")]
-        if config and "replicaSet=" not in config[0].get("data", {}).get("MONGODB_URI", ""):
-            problems.append("api-config MONGODB_URI must name the replica set")
+        if "replicaSet=rs0" not in uri:
+            problems.append("api-secrets MONGODB_URI must name the replica set")
     if name.startswith("production"):
         hpa = one(problems, docs, "HorizontalPodAutoscaler", "api")
         if hpa is not None and hpa["spec"]["scaleTargetRef"]["name"] != "api":
             problems.append("the HorizontalPodAutoscaler must scale Deployment api")
+        if hpa is not None and [m["resource"]["name"] for m in hpa["spec"]["metrics"]] != ["cpu"]:
+            problems.append("the HorizontalPodAutoscaler scales on CPU only (a Node heap does not shrink)")
         one(problems, docs, "PodDisruptionBudget", "api")
         deployment = find(docs, "Deployment", "api")
         if deployment and "replicas" in deployment[0]["spec"]:

@@ -4,7 +4,7 @@
 // Tool-based checks (hadolint, docker-compose merge, kustomize + Kubernetes schemas) are in
 // scripts/suites/deploy.sh.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,9 +93,11 @@ describe('compose files', () => {
     expect(composeSchemaProblems({ services: { api: { image: 'x', ports: 3000 } } })).not.toEqual([]);
   });
 
-  it('base: the api talks to the mongo replica set and waits for it to be healthy', () => {
+  it('base: the api talks to the mongo replica set as root and waits for it to be healthy', () => {
     const api = service('docker-compose.yml', API);
-    expect(object(api.environment).MONGODB_URI).toBe('mongodb://mongo:27017/?replicaSet=rs0');
+    expect(object(api.environment).MONGODB_URI).toBe(
+      `mongodb://root:\${MONGO_ROOT_PASSWORD:-development-only-password}@mongo:27017/?replicaSet=rs0&authSource=admin`,
+    );
     expect(object(api.environment).MONGODB_DB).toBe('backlog');
     expect(object(object(api.depends_on).mongo).condition).toBe('service_healthy');
     expect(object(api.build).target).toBe('runtime');
@@ -104,7 +106,10 @@ describe('compose files', () => {
 
     const mongo = service('docker-compose.yml', 'mongo');
     expect(String(mongo.image)).toMatch(/^mongo:\d/);
-    expect(mongo.command).toEqual(expect.arrayContaining(['--replSet', 'rs0']));
+    expect(mongo.command).toEqual(expect.arrayContaining(['--replSet', 'rs0', '--keyFile']));
+    expect(object(mongo.environment).MONGO_INITDB_ROOT_USERNAME).toBe('root');
+    // The entrypoint shim hands over to the image's entrypoint, which creates the root user.
+    expect((mongo.entrypoint as string[]).join(' ')).toMatch(/exec docker-entrypoint\.sh "\$\$@"/);
     const volumes = (mongo.volumes as string[]).map((v) => v.split(':')[0]);
     expect(Object.keys(object(compose['docker-compose.yml'].volumes))).toEqual(expect.arrayContaining(volumes));
     const test = object(mongo.healthcheck).test as string[];
@@ -275,13 +280,49 @@ describe('k8s layout', () => {
     expect(files).toContain('k8s/components/external-mongodb/kustomization.yaml');
   });
 
-  it('every overlay generates api-secrets from a git-ignored file and ships an example of it', () => {
-    for (const overlay of ['development', 'staging', 'production']) {
-      const kustomization = readYaml(`k8s/overlays/${overlay}/kustomization.yaml`);
-      const generators = kustomization.secretGenerator as JsonObject[];
-      expect(generators.map((g) => g.name)).toContain('api-secrets');
-      expect(generators.find((g) => g.name === 'api-secrets')?.envs).toEqual(['secrets/api.env']);
-      expect(files).toContain(`k8s/overlays/${overlay}/secrets/api.example.env`);
+  it('development generates its Secrets from committed literals: it applies from a fresh clone', () => {
+    const generators = readYaml('k8s/overlays/development/kustomization.yaml').secretGenerator as JsonObject[];
+    expect(generators.map((g) => g.name)).toEqual(['api-secrets', 'mongodb-auth']);
+    for (const generator of generators) {
+      expect(generator.envs).toBeUndefined();
+      expect(generator.literals).toBeDefined();
     }
+    expect(files.filter((f) => f.startsWith('k8s/overlays/development/secrets/'))).toEqual([]);
+  });
+
+  it('staging and production generate their Secrets from git-ignored files and ship examples of them', () => {
+    for (const overlay of ['staging', 'production']) {
+      const generators = readYaml(`k8s/overlays/${overlay}/kustomization.yaml`).secretGenerator as JsonObject[];
+      expect(generators.map((g) => [g.name, g.envs])).toEqual([
+        ['api-secrets', ['secrets/api.env']],
+        ['mongodb-auth', ['secrets/mongodb.env']],
+      ]);
+      expect(files).toContain(`k8s/overlays/${overlay}/secrets/api.example.env`);
+      expect(files).toContain(`k8s/overlays/${overlay}/secrets/mongodb.example.env`);
+    }
+  });
+
+  it("every overlay pins the api image to package.json's version, never latest", () => {
+    const { version } = JSON.parse(readText('package.json')) as { version: string };
+    for (const overlay of ['development', 'staging', 'production']) {
+      const images = readYaml(`k8s/overlays/${overlay}/kustomization.yaml`).images as JsonObject[];
+      expect(images, overlay).toEqual([{ name: 'backlog-status-service', newTag: version }]);
+    }
+    expect(readYaml('k8s/base/kustomization.yaml').images).toBeUndefined();
+    const composeImage = String(service('docker-compose.yml', API).image);
+    expect(composeImage).toBe(`\${API_IMAGE:-backlog-status-service:${version}}`);
+  });
+
+  it('the public route (Ingress, Traefik) serves the API, the dashboard files and the problem pages only', () => {
+    const ingress = readYaml('k8s/base/api/ingress.yaml');
+    const rules = (ingress.spec as { rules: { http: { paths: { path: string; pathType: string }[] } }[] }).rules;
+    const paths = rules.flatMap((r) => r.http.paths.map((p) => `${p.pathType} ${p.path}`));
+    const publicFiles = readdirSync(`${ROOT}/public`).map((f) => `Exact /${f}`);
+    expect(paths.sort()).toEqual(['Exact /', 'Prefix /problems', 'Prefix /v1', ...publicFiles].sort());
+    const rule = (service('docker-compose.prod.yml', API).labels as string[]).find((l) => l.includes('.rule='));
+    const traefik = [...String(rule).matchAll(/(PathPrefix|Path)\(`([^`]+)`\)/g)].map(
+      ([, kind, path]) => `${kind === 'Path' ? 'Exact' : 'Prefix'} ${path}`,
+    );
+    expect(traefik.sort()).toEqual(paths.sort());
   });
 });

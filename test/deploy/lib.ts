@@ -87,8 +87,10 @@ export function k8sApiEnvNames(dir = 'k8s'): EnvNameUse[] {
   const uses: EnvNameUse[] = [];
   for (const file of walkFiles(dir)) {
     if (/\.env$/.test(file)) {
-      // Only the api's generators read env files; *.env other than *.example.env are local secrets
-      // (git-ignored) and are checked too when present.
+      // MongoDB's credentials (secrets/mongodb*.env) go to the mongodb-auth Secret, not the api.
+      if (/\/mongodb(\.example)?\.env$/.test(file)) continue;
+      // Every other env file feeds the api's generators; *.env other than *.example.env are local
+      // secrets (git-ignored) and are checked too when present.
       for (const name of envFileNames(readText(file))) uses.push({ file, name });
       continue;
     }
