@@ -46,6 +46,7 @@ const envSchema = z.strictObject({
   STORE_QUEUE_WAIT_MS: positiveInt.default(5000),
   MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0).default(1000),
   MAX_HEAP_USED_BYTES: wholeNumber(0).optional(),
+  DATA_MIN_FREE_BYTES: wholeNumber(0).default(64 * 2 ** 20),
   CORS_ORIGINS: z
     .string()
     .refine(
@@ -59,7 +60,7 @@ export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
 export type StoreConfig = (
   | { readonly kind: 'memory' }
-  | { readonly kind: 'file'; readonly dataDir: string }
+  | { readonly kind: 'file'; readonly dataDir: string; readonly minFreeBytes: number }
   | { readonly kind: 'mongodb'; readonly uri: string; readonly dbName: string; readonly timeoutMs: number }
 ) & {
   /** An update that waits longer than this for the ones ahead of it is refused (503, nothing written). */
@@ -183,7 +184,7 @@ function storeConfig(vars: z.infer<typeof envSchema>): StoreConfig {
   const kind = vars.STORE ?? (vars.MONGODB_URI ? 'mongodb' : 'file');
   const queueWaitMs = vars.STORE_QUEUE_WAIT_MS;
   if (kind === 'memory') return { kind, queueWaitMs };
-  if (kind === 'file') return { kind, dataDir: vars.DATA_DIR, queueWaitMs };
+  if (kind === 'file') return { kind, dataDir: vars.DATA_DIR, minFreeBytes: vars.DATA_MIN_FREE_BYTES, queueWaitMs };
   if (!vars.MONGODB_URI) throw new ConfigError('Invalid configuration: MONGODB_URI: required when STORE=mongodb');
   return { kind, uri: vars.MONGODB_URI, dbName: vars.MONGODB_DB, timeoutMs: vars.MONGODB_TIMEOUT_MS, queueWaitMs };
 }

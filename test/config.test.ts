@@ -7,7 +7,7 @@ describe('loadConfig', () => {
       nodeEnv: 'development',
       host: '0.0.0.0',
       port: 3000,
-      store: { kind: 'file', dataDir: './data', queueWaitMs: 5000 },
+      store: { kind: 'file', dataDir: './data', minFreeBytes: 64 * 2 ** 20, queueWaitMs: 5000 },
       apiKeys: [],
       authReads: false,
       logLevel: 'info',

@@ -152,7 +152,7 @@ const TYPES: readonly ProblemType[] = [
     title: 'Service unavailable',
     status: 503,
     description:
-      'The backlog store cannot be reached; nothing was written. Retry after the seconds of the `Retry-After` header.',
+      'The backlog store cannot be reached, or the service is overloaded (the detail says which); nothing was written. Retry after the seconds of the `Retry-After` header. One exception, which the detail states: a MongoDB commit that was sent but never confirmed has an unknown outcome, so read the backlog before retrying.',
   },
 ];
 

@@ -11,7 +11,11 @@ export async function createStore(config: StoreConfig, logger: FastifyBaseLogger
       return createMemoryStore(undefined, { queueWaitMs: config.queueWaitMs });
     case 'file':
       logger.info({ dataDir: config.dataDir }, 'using the embedded store');
-      return createFileStore({ dataDir: config.dataDir, queueWaitMs: config.queueWaitMs });
+      return createFileStore({
+        dataDir: config.dataDir,
+        minFreeBytes: config.minFreeBytes,
+        queueWaitMs: config.queueWaitMs,
+      });
     case 'mongodb': {
       const { createMongoStore } = await import('./mongo-store.js');
       return createMongoStore({

@@ -1,11 +1,13 @@
-import { access, constants, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Backlog, type BacklogStore, emptyBacklog, StoreCorrupted, StoreUnavailable } from '../domain/index.js';
 import { decodeSnapshot, encodeSnapshot } from './backlog-snapshot.js';
+import { createDiskReadiness } from './disk-readiness.js';
 import { createSerialQueue } from './serial-queue.js';
 
 export const SNAPSHOT_FILE = 'backlog.json';
 export const LOCK_FILE = 'backlog.lock';
+export const DEFAULT_MIN_FREE_BYTES = 64 * 2 ** 20;
 
 /**
  * The embedded durable store: one snapshot file under `dataDir`, replaced
@@ -16,9 +18,12 @@ export const LOCK_FILE = 'backlog.lock';
 export async function createFileStore({
   dataDir,
   queueWaitMs,
+  minFreeBytes = DEFAULT_MIN_FREE_BYTES,
 }: {
   dataDir: string;
   queueWaitMs?: number;
+  /** Below this much free space in the folder, /readyz answers 503 (DATA_MIN_FREE_BYTES). */
+  minFreeBytes?: number;
 }): Promise<BacklogStore> {
   const folder = path.resolve(dataDir);
   const file = path.join(folder, SNAPSHOT_FILE);
@@ -30,6 +35,7 @@ export async function createFileStore({
     throw error;
   });
   const queue = createSerialQueue({ maxWaitMs: queueWaitMs });
+  const readiness = createDiskReadiness(folder, minFreeBytes);
 
   return {
     async read() {
@@ -39,18 +45,12 @@ export async function createFileStore({
       return queue.run(async () => {
         const next = change(current);
         if (next === current) return current;
-        await writeSnapshot(folder, file, next);
+        await readiness.track(() => writeSnapshot(folder, file, next));
         current = next;
         return current;
       });
     },
-    async ping() {
-      try {
-        await access(folder, constants.W_OK);
-      } catch (error) {
-        throw new StoreUnavailable(`The data folder ${folder} cannot be written: ${(error as Error).message}`);
-      }
-    },
+    ping: () => readiness.check(),
     async close() {
       await queue.drain();
       await lock.release();

@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
+import type { BacklogStore } from '../domain/index.js';
+import { HttpProblem } from '../http/http-errors.js';
 import { withProblems } from '../schemas/problem-schemas.js';
+
+// Kubernetes gives the probe 2 s: a store that does not answer within 1 s is not ready.
+const READY_TIMEOUT_MS = 1000;
 
 const HealthSchema = z.object({ status: z.enum(['ok']) }).meta({ examples: [{ status: 'ok' }] });
 
@@ -31,13 +36,14 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       config: probeConfig,
       schema: {
         operationId: 'getReadiness',
-        summary: 'The store is reachable (503 otherwise)',
+        summary:
+          'Writes can succeed: the store answers, the disk has room, the last write did not fail (503 otherwise)',
         tags: ['operations'],
         response: withProblems({ 200: HealthSchema }, [503], []),
       },
     },
     async () => {
-      await app.store.ping();
+      await storeIsReady(app.store);
       return { status: 'ok' as const };
     },
   );
@@ -71,3 +77,21 @@ export const probes = fp(healthRoutes, {
   encapsulate: true,
   dependencies: ['store', 'metrics', 'rate-limit', 'openapi', 'api-key-auth', 'route-methods'],
 });
+
+/** Resolves when the store can take a write now; otherwise a 503 problem saying why. */
+async function storeIsReady(store: BacklogStore): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the store did not answer within ${READY_TIMEOUT_MS} ms`)),
+      READY_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([store.ping(), late]);
+  } catch (error) {
+    throw new HttpProblem(503, 'Service unavailable', `Not ready: ${(error as Error).message}`, { 'retry-after': '1' });
+  } finally {
+    clearTimeout(timer);
+  }
+}
