@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientSession, MongoClient } from 'mongodb';
-import { type Backlog, StoreUnavailable } from '../domain/index.js';
+import { type ClientSession, type MongoClient, MongoError } from 'mongodb';
+import { type Backlog, CommitOutcomeUnknown, StoreUnavailable } from '../domain/index.js';
 import {
   type EpicDocument,
   META_ID,
@@ -144,7 +144,7 @@ export function createBacklogAccess(client: MongoClient, dbName: string) {
         const plan = planCommit(state, next, revision);
         if (plan.writes.length === 0) return state.backlog;
         await epics.bulkWrite(plan.writes, { session, ordered: true });
-        await session.commitTransaction();
+        await commitWithRetry(session);
         remember(plan.next);
         return next;
       } catch (error) {
@@ -158,11 +158,38 @@ export function createBacklogAccess(client: MongoClient, dbName: string) {
   };
 }
 
+const UNKNOWN_COMMIT_RESULT = 'UnknownTransactionCommitResult';
+const COMMIT_ATTEMPTS = 3;
+
+/**
+ * Commits, re-issuing the commit while its outcome is unknown (the driver labels
+ * such errors UnknownTransactionCommitResult: the commit may have been applied, and
+ * committing again is safe). An outcome still unknown is never "nothing was
+ * written": it is CommitOutcomeUnknown, whose 503 says so.
+ */
+export async function commitWithRetry(session: ClientSession): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await session.commitTransaction();
+      return;
+    } catch (error) {
+      if (!(error instanceof MongoError && error.hasErrorLabel(UNKNOWN_COMMIT_RESULT))) throw error;
+      if (attempt >= COMMIT_ATTEMPTS) {
+        throw new CommitOutcomeUnknown(
+          `MongoDB did not confirm the commit after ${attempt} attempts; it may have been written: ${error.message}`,
+          { cause: error },
+        );
+      }
+    }
+  }
+}
+
 /** Aborts what is left of a transaction, without waiting on a server that is gone. */
 async function release(session: ClientSession, failure: unknown): Promise<void> {
   const ending = (session.inTransaction() ? session.abortTransaction() : Promise.resolve())
     .catch(() => undefined)
     .then(() => session.endSession())
     .catch(() => undefined);
-  if (!isConnectionError(failure)) await ending;
+  const reason = failure instanceof CommitOutcomeUnknown ? failure.cause : failure;
+  if (!isConnectionError(reason)) await ending;
 }
