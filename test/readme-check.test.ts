@@ -1,5 +1,6 @@
 // The parser of scripts/readme-check.ts, which the fresh-clone suite runs against the README.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkedBlocks } from '../scripts/readme-check.js';
 
@@ -31,5 +32,24 @@ describe('README curl examples are all checked', () => {
     expect(() => checkedBlocks('```sh readme-check\ncurl -s localhost:3000/v1/epics\n```\n')).toThrow(
       /no "# → STATUS" line/,
     );
+  });
+});
+
+describe('documentation links work from a clone', () => {
+  const documents = [
+    'README.md',
+    ...readdirSync('docs')
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
+  it.each(documents)('%s: every relative link names a file in the repository', (document) => {
+    const links = [...readFileSync(document, 'utf8').matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1] ?? '');
+    const relative = links.filter((link) => !/^[a-z]+:/.test(link));
+    const root = resolve('.');
+    const broken = relative.filter((link) => {
+      const target = resolve(dirname(document), link);
+      return !target.startsWith(`${root}/`) || !existsSync(target);
+    });
+    expect(broken).toEqual([]);
   });
 });
