@@ -8,6 +8,7 @@ import type { BacklogStore } from './domain/index.js';
 import { apiKeyAuth } from './http/auth.js';
 import { cors } from './http/cors.js';
 import { dashboard } from './http/dashboard.js';
+import { jsonBody } from './http/json-body.js';
 import { loadShedding } from './http/load-shedding.js';
 import { methodNotAllowed, routeMethods } from './http/method-not-allowed.js';
 import { metrics } from './http/metrics.js';
@@ -78,6 +79,7 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   registerRequestLog(app);
   await app.register(securityHeaders);
   await app.register(loadShedding, { pressure: config.pressure });
+  await app.register(jsonBody);
   refuseUnknownQueryParameters(app);
   await app.register(rateLimit, { max: config.rateLimitMax });
   const build = readBuildInfo();

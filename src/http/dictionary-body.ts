@@ -1,79 +1,54 @@
-import type { FastifyBodyParser, FastifyRequest } from 'fastify';
-import type { Dictionary, DictionaryEntry } from '../domain/index.js';
-import { type DictionaryBody, DictionaryEntrySchema } from '../schemas/backlog-schemas.js';
-import { RequestInvalid } from './http-errors.js';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/types/schema.js';
+import { z } from 'zod';
+import type { Dictionary } from '../domain/index.js';
+import { DictionaryEntrySchema, EpicIdSchema } from '../schemas/backlog-schemas.js';
+import { type InvalidField, RequestInvalid } from './http-errors.js';
+import { boundedValidatorCompiler, pointer } from './validation.js';
+
+// The dictionary as the list of its entries, so that every id is validated the same way.
+const DictionaryEntriesSchema = z.array(z.tuple([EpicIdSchema, DictionaryEntrySchema]));
 
 /**
- * Dictionary bodies, read in document order. A JavaScript object lists
- * integer-like keys ("10", "3") first, whatever the order of the document, and
- * zod's record parser skips a `__proto__` key, yet both are ordinary epic ids and
- * epics keep the order they are imported in. So the route keeps the body's text
- * and its parsed value, and builds the entries from both.
+ * The validator of the routes whose body is a dictionary. zod's record skips a
+ * `__proto__` key (it guards the object it builds), yet `__proto__` is an ordinary
+ * epic id: so the app's validator checks the body's entries instead, and each
+ * error is reported at its key, as the record would (`/EpicA/Tasks/0`).
  */
-export function createDictionaryBodies(parseJson: FastifyBodyParser<string>) {
-  const texts = new WeakMap<FastifyRequest, string>();
-  const parsedBodies = new WeakMap<FastifyRequest, unknown>();
-  return {
-    parser: ((request, text, done) => {
-      texts.set(request, text);
-      return parseJson(request, text, done);
-    }) satisfies FastifyBodyParser<string>,
-    keepParsedBody: async (request: FastifyRequest) => {
-      parsedBodies.set(request, request.body);
-    },
-    /** The validated dictionary as entries in document order, `__proto__` validated and kept in its place. */
-    entries(request: FastifyRequest, validated: DictionaryBody): Dictionary {
-      const parsed = parsedBodies.get(request) as Record<string, unknown>;
-      const text = texts.get(request);
-      const ids = text === undefined ? Object.keys(parsed) : topLevelKeys(text);
-      return ids.map((id): [string, DictionaryEntry] => {
-        if (id !== '__proto__') return [id, validated[id] as DictionaryEntry];
-        const entry = DictionaryEntrySchema.safeParse(parsed[id]);
-        if (entry.success) return [id, entry.data];
-        throw new RequestInvalid(
-          entry.error.issues.map((issue) => ({
-            in: 'body',
-            path: `/__proto__${issue.path.map((part) => `/${String(part)}`).join('')}`,
-            message: issue.message,
-          })),
-        );
-      });
-    },
+export function dictionaryValidatorCompiler<S>(route: FastifyRouteSchemaDef<S>): FastifyValidationResult {
+  const zodRoute = route as unknown as FastifyRouteSchemaDef<z.ZodType>;
+  // Other request parts, and bodies that are not objects, as on any route.
+  const validateAsDeclared = boundedValidatorCompiler(zodRoute);
+  if (route.httpPart !== 'body') return validateAsDeclared;
+  const validateEntries = boundedValidatorCompiler({ ...zodRoute, schema: DictionaryEntriesSchema });
+  return (data: unknown) => {
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return validateAsDeclared(data);
+    const entries = Object.entries(data);
+    const result = validateEntries(entries) as { error?: Error };
+    if (!(result.error instanceof RequestInvalid)) return result.error ? result : { value: data };
+    return { error: new RequestInvalid(result.error.errors.map((field) => atKey(field, entries))) };
   };
+}
+
+/** `/3/1/Tasks/0` (entry 3, its value) becomes `/EpicD/Tasks/0`, and `/3/0` (its id) `/EpicD`. */
+function atKey(field: InvalidField, entries: readonly [string, unknown][]): InvalidField {
+  const [, index, part, ...rest] = field.path.split('/');
+  const entry = /^\d+$/.test(index ?? '') ? entries[Number(index)] : undefined;
+  if (!entry) return field; // about the whole body (`/`)
+  return { ...field, path: [pointer([entry[0]]), ...(part === '1' ? rest : [])].join('/') };
+}
+
+/**
+ * The validated dictionary in document order, as the JSON parser (json-body.ts) read
+ * it: a JavaScript object would list integer-like ids first.
+ */
+export function dictionaryOf(request: FastifyRequest): Dictionary {
+  if (!request.bodyEntries) throw new Error('a dictionary body is a JSON object, read by the JSON parser');
+  // Each entry was checked by dictionaryValidatorCompiler: the entries hold the very values of the body.
+  return request.bodyEntries as Dictionary;
 }
 
 /** Serialises dictionary entries as one JSON object, keys in the entries' order. */
 export function dictionaryJson(entries: readonly (readonly [string, unknown])[]): string {
   return `{${entries.map(([id, entry]) => `${JSON.stringify(id)}:${JSON.stringify(entry)}`).join(',')}}`;
-}
-
-/** The keys of the top-level object of a valid JSON text, in document order, each once. */
-export function topLevelKeys(text: string): string[] {
-  const keys = new Set<string>();
-  let depth = -1;
-  let expectingKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '"') {
-      const end = endOfString(text, i);
-      if (depth === 0 && expectingKey) keys.add(JSON.parse(text.slice(i, end + 1)) as string);
-      expectingKey = false;
-      i = end;
-    } else if (char === '{' || char === '[') {
-      depth++;
-      expectingKey = depth === 0 && char === '{';
-    } else if (char === '}' || char === ']') {
-      if (depth === 0) break;
-      depth--;
-    } else if (char === ',' && depth === 0) {
-      expectingKey = true;
-    }
-  }
-  return [...keys];
-}
-
-function endOfString(text: string, start: number): number {
-  let i = start + 1;
-  while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-  return i;
 }

@@ -58,7 +58,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** A JSON Pointer (RFC 6901) to the field a zod issue is about. */
-function pointer(path: readonly PropertyKey[]): string {
+export function pointer(path: readonly PropertyKey[]): string {
   return `/${path.map((part) => String(part).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
 }
 

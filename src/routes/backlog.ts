@@ -1,19 +1,12 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
-import type { FastifyBodyParser } from 'fastify';
 import { backlogFromDictionary, backlogView, mergeDictionary, toDictionary } from '../domain/index.js';
-import { createDictionaryBodies, dictionaryJson } from '../http/dictionary-body.js';
+import { dictionaryJson, dictionaryOf, dictionaryValidatorCompiler } from '../http/dictionary-body.js';
 import { BacklogViewSchema, DictionarySchema, ExportSchema } from '../schemas/backlog-schemas.js';
 import { withProblems } from '../schemas/problem-schemas.js';
 
 const tags = ['backlog'];
 
 export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
-  // Fastify's own JSON parser, which reads the body as text first (FastifyBodyParser<string>).
-  const parseJson = app.getDefaultJsonParser('ignore', 'ignore') as unknown as FastifyBodyParser<string>;
-  const dictionaryBodies = createDictionaryBodies(parseJson);
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, dictionaryBodies.parser);
-
   app.get(
     '/backlog',
     {
@@ -37,10 +30,10 @@ export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
         body: DictionarySchema,
         response: withProblems({ 200: BacklogViewSchema }, [409]),
       },
-      preValidation: dictionaryBodies.keepParsedBody,
+      validatorCompiler: dictionaryValidatorCompiler,
     },
     async (request) => {
-      const dictionary = dictionaryBodies.entries(request, request.body);
+      const dictionary = dictionaryOf(request);
       return backlogView(await app.store.update((backlog) => mergeDictionary(backlog, dictionary)));
     },
   );
@@ -55,10 +48,10 @@ export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
         body: DictionarySchema,
         response: withProblems({ 200: BacklogViewSchema }, [409]),
       },
-      preValidation: dictionaryBodies.keepParsedBody,
+      validatorCompiler: dictionaryValidatorCompiler,
     },
     async (request) => {
-      const replacement = backlogFromDictionary(dictionaryBodies.entries(request, request.body));
+      const replacement = backlogFromDictionary(dictionaryOf(request));
       return backlogView(await app.store.update(() => replacement));
     },
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topLevelKeys } from '../../src/http/dictionary-body.js';
+import { parseJson } from '../../src/http/json-body.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
 describe('dictionary order with integer-like ids', () => {
@@ -18,7 +18,8 @@ describe('dictionary order with integer-like ids', () => {
 
     const exported = await app.inject('/v1/export');
     expect(exported.headers['content-type']).toMatch(/^application\/json/);
-    expect(topLevelKeys(exported.body)).toEqual(['b', '2', '__proto__', '1', '10']);
+    const keys = (await parseJson(exported.body)).entries?.map(([key]) => key);
+    expect(keys).toEqual(['b', '2', '__proto__', '1', '10']);
     const reimported = await app.inject({
       method: 'PUT',
       url: '/v1/backlog',
@@ -26,14 +27,5 @@ describe('dictionary order with integer-like ids', () => {
       payload: exported.body,
     });
     expect(reimported.json()).toEqual(imported.json());
-  });
-
-  it('reads top-level keys only, past nested objects and escaped quotes', () => {
-    expect(topLevelKeys(' { "a" : {"x": {"y": 1}}, "b\\"c": ["d", {"e": 2}], "3": "f,g", "a": 1 } ')).toEqual([
-      'a',
-      'b"c',
-      '3',
-    ]);
-    expect(topLevelKeys('[{"a": 1}]')).toEqual([]);
   });
 });
