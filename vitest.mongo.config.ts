@@ -1,18 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // The MongoDB suite, run by scripts/suites/mongo.sh (which sets MONGODB_URI and SECANTUS_CMD):
-// the MongoDB tests, and the HTTP tests with their test store swapped for a MongoDB one.
+// the MongoDB tests, and the HTTP tests on a MongoDB test store (TEST_STORE, test/helpers/test-store.ts).
 export default defineConfig({
-  resolve: {
-    alias: [
-      {
-        find: /^\.\/test-store\.js$/,
-        replacement: fileURLToPath(new URL('./test/mongo/mongo-test-store.ts', import.meta.url)),
-      },
-    ],
-  },
   test: {
+    env: { TEST_STORE: 'mongo' },
     // junk-bodies and route-matrix test HTTP parsing before any store call: the memory run covers them.
     include: [
       'test/mongo/**/*.test.ts',

@@ -1,14 +1,21 @@
 import type { BacklogStore } from '../../src/domain/index.js';
-import { dropDatabase, openMongoStore, uniqueDbName } from './mongo-support.js';
+import { dropDatabase, mongoUri, openMongoStore, uniqueDbName } from './mongo-support.js';
 
 /**
- * Stands in for test/helpers/test-store.ts in the MongoDB suite
- * (vitest.mongo.config.ts), so the HTTP tests run against MongoDB: each store
- * gets a database of its own, dropped when the store is closed.
+ * The test store of TEST_STORE=mongo (test/helpers/test-store.ts): each store gets a
+ * database of its own, dropped when the store is closed. The server must answer
+ * first, so that a run meant for MongoDB fails at once, naming the server, when it
+ * cannot be reached.
  */
-export async function createTestStore(): Promise<BacklogStore> {
+export async function createMongoTestStore(): Promise<BacklogStore> {
   const dbName = uniqueDbName();
   const store = await openMongoStore(dbName);
+  try {
+    await store.ping();
+  } catch (error) {
+    await store.close();
+    throw new Error(`TEST_STORE=mongo, but MongoDB at ${mongoUri()} cannot be reached`, { cause: error });
+  }
   return {
     read: () => store.read(),
     update: (change) => store.update(change),
