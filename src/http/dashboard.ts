@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** public/ beside src/ (and beside dist/ in a build: both are one level under the root). */
-export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 /** The dashboard's policy: nothing inline, nothing from elsewhere, never framed. */
-export const DASHBOARD_CSP_DIRECTIVES = {
+const DASHBOARD_CSP_DIRECTIVES = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'"],

@@ -34,7 +34,7 @@ const CREATED_EPIC = { epicId: '$request.body#/id' };
 const PATH_EPIC = { epicId: '$request.path.epicId' };
 const BODY_ID_AS = (name: string) => ({ [name]: '$request.body#/id' });
 
-export const OPENAPI_LINKS: Links = {
+const OPENAPI_LINKS: Links = {
   listEpics: {
     200: {
       // Two epics that exist; 409 when the link is there already or would close a cycle.

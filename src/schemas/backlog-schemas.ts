@@ -8,6 +8,7 @@ import {
   MAX_ID_LENGTH,
 } from '../domain/ids.js';
 import { STATUSES } from '../domain/status.js';
+import { SPEC_EXAMPLE } from './spec-example.js';
 
 // Lengths are bounded inside the patterns, which count code points as JSON Schema
 // does; zod's max() would count UTF-16 units and refuse what the document allows.
@@ -53,14 +54,6 @@ export const DictionaryEntrySchema = z
   })
   .meta({ description: 'One epic; a missing list means an empty one.' });
 
-const specExampleDictionary = {
-  EpicA: { Tasks: ['TaskA1', 'TaskA2'], Bugs: [], Epics: ['EpicB'] },
-  EpicB: { Tasks: ['TaskB1', 'TaskB2'], Bugs: ['BugB1'], Epics: [''] },
-  EpicC: { Tasks: [], Bugs: [], Epics: [] },
-  EpicD: { Tasks: [], Bugs: [], Epics: ['EpicC'] },
-  EpicE: { Tasks: [], Bugs: ['BugE1'], Epics: [] },
-};
-
 export const DictionarySchema = z
   .record(EpicIdSchema, DictionaryEntrySchema, {
     // zod would say only "Invalid key in record"; the SPEC asks to say which id and why.
@@ -69,7 +62,7 @@ export const DictionarySchema = z
   .meta({
     id: 'Dictionary',
     description: 'A backlog in the exchange format: epic id → its tasks, bugs and linked epics.',
-    examples: [specExampleDictionary],
+    examples: [SPEC_EXAMPLE],
   });
 export type DictionaryBody = z.infer<typeof DictionarySchema>;
 
@@ -78,7 +71,7 @@ export const ExportSchema = z
   .meta({
     id: 'Export',
     description: 'The backlog in the exchange format, epics in creation order.',
-    examples: [specExampleDictionary],
+    examples: [SPEC_EXAMPLE],
   });
 
 export const EpicViewSchema = z

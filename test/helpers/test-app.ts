@@ -84,8 +84,6 @@ export function expectProblem(response: LightMyRequestResponse, status: number):
   return body;
 }
 
-export type Inject = (options: InjectOptions) => Promise<LightMyRequestResponse>;
-
 /** JSON request helpers bound to one app. */
 export function client(app: FastifyInstance, headers: Record<string, string> = {}) {
   const send = (method: InjectOptions['method'], url: string, payload?: unknown) =>

@@ -4,15 +4,9 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ifNoneMatchMatches, strongEtag } from '../../src/http/etag.js';
 import { createMemoryStore } from '../../src/repo/memory-store.js';
+import { SPEC_EXAMPLE } from '../helpers/backlogs.js';
 
 const KEY = 'etag-test-key';
-const SPEC_EXAMPLE = {
-  EpicA: { Tasks: ['TaskA1', 'TaskA2'], Bugs: [], Epics: ['EpicB'] },
-  EpicB: { Tasks: ['TaskB1', 'TaskB2'], Bugs: ['BugB1'], Epics: [''] },
-  EpicC: { Tasks: [], Bugs: [], Epics: [] },
-  EpicD: { Tasks: [], Bugs: [], Epics: ['EpicC'] },
-  EpicE: { Tasks: [], Bugs: ['BugE1'], Epics: [] },
-};
 
 describe('ETag on GET /v1', () => {
   let app: FastifyInstance;

@@ -4,12 +4,12 @@ import {
   addTask,
   type Backlog,
   type BacklogStore,
-  backlogFromDictionary,
   createEpic,
   EpicExists,
   linkEpics,
   toDictionary,
 } from '../../src/domain/index.js';
+import { specBacklog } from '../helpers/backlogs.js';
 
 export interface StoreUnderTest {
   store: BacklogStore;
@@ -18,15 +18,7 @@ export interface StoreUnderTest {
   cleanup: () => Promise<void>;
 }
 
-const specExample = backlogFromDictionary(
-  Object.entries({
-    EpicA: { Tasks: ['TaskA1', 'TaskA2'], Bugs: [], Epics: ['EpicB'] },
-    EpicB: { Tasks: ['TaskB1', 'TaskB2'], Bugs: ['BugB1'], Epics: [''] },
-    EpicC: { Tasks: [], Bugs: [], Epics: [] },
-    EpicD: { Tasks: [], Bugs: [], Epics: ['EpicC'] },
-    EpicE: { Tasks: [], Bugs: ['BugE1'], Epics: [] },
-  }),
-);
+const specExample = specBacklog();
 
 function replaceWith(target: Backlog) {
   return () => target;
