@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { ifNoneMatchMatches, strongEtag } from '../../src/http/etag.js';
 import { createMemoryStore } from '../../src/repo/memory-store.js';
 import { SPEC_EXAMPLE } from '../helpers/backlogs.js';
+import { TEST_ENV } from '../helpers/test-app.js';
 
 const KEY = 'etag-test-key';
 
@@ -12,7 +13,7 @@ describe('ETag on GET /v1', () => {
   let app: FastifyInstance;
 
   beforeEach(async () => {
-    const config = loadConfig({ STORE: 'memory', LOG_LEVEL: 'silent', NODE_ENV: 'test', API_KEYS: KEY });
+    const config = loadConfig({ ...TEST_ENV, API_KEYS: KEY });
     app = await buildApp({ config, store: createMemoryStore() });
     const seeded = await app.inject({
       method: 'PUT',
