@@ -41,6 +41,8 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+const REQUEST_TIMEOUT_MS = Number(process.env.BENCH_REQUEST_TIMEOUT_MS || 15 * 60_000);
+
 // 200 MB: a 100,000-epic import is about 10 MB of JSON; the default 10 MiB limit would refuse it.
 const BODY_LIMIT = String(200 * 1024 * 1024);
 
@@ -139,6 +141,10 @@ function send(
       },
     );
     req.on('error', reject);
+    // A server that never answers fails the case instead of hanging the whole benchmark.
+    req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+      req.destroy(new Error(`${method} ${url}: no answer within ${REQUEST_TIMEOUT_MS} ms`)),
+    );
     req.end(payload);
   });
 }

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import {
   type Backlog,
   backlogFromDictionary,
@@ -11,20 +10,13 @@ import {
   toDictionary,
 } from '../src/domain/index.js';
 import { generateBacklog, generateChain, generateDiamondLadder } from './backlog-generator.js';
-import { median } from './stats.js';
+import { median, timeRuns } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 
 /** Median wall time in milliseconds of `runs` calls, after one warm-up call. */
 function measure(name: string, task: () => unknown, runs = RUNS): number {
-  task();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    task();
-    times.push(performance.now() - start);
-  }
-  const result = median(times);
+  const result = median(timeRuns(task, runs));
   console.log(`${name.padEnd(58)} median ${result.toFixed(2).padStart(9)} ms  (${runs} runs)`);
   return result;
 }

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /** The value at percentile `p` (0-100) of ascending `sorted` values: nearest rank, no interpolation. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -12,4 +14,16 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Wall times in milliseconds of `runs` calls, after one warm-up call. */
+export function timeRuns(task: () => unknown, runs: number): number[] {
+  task();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    task();
+    times.push(performance.now() - start);
+  }
+  return times;
 }
