@@ -4,7 +4,7 @@
  * this checkout), so the same script measures the code before and after a
  * change. For each store and size, sequential requests (not a load test) on one
  * keep-alive connection: median and p90 of each figure, and ratios to floors
- * measured in the same run on the same machine:
+ * measured in the same run, one sample of each after every measured request:
  *   - `JSON.stringify` of the same BacklogView (the GET body, parsed here once);
  *   - an int-indexed status pass over the same DAG (bench/status-floor.ts);
  *   - `GET /livez`.
@@ -18,7 +18,7 @@
  *   BENCH_SIZES            epic counts (default 1000,20000,100000)
  *   BENCH_STORES           memory,file,mongodb (default all three)
  *   BENCH_RUNS             runs of each mutation and of GET /v1/backlog (default 15)
- *   BENCH_FAST_RUNS        runs of /livez, the 304 and GET /v1/epics/{id} (default 50)
+ *   BENCH_FAST_RUNS        runs of the 304 and GET /v1/epics/{id} (default 50)
  *   BENCH_IMPORT_RUNS      imports per size (default 5 up to 1,000 epics, 3 up to 20,000 but 1 on
  *                          MongoDB, then 1)
  *   BENCH_REQUEST_TIMEOUT_MS  a request not answered by then fails its case (default 15 minutes)
@@ -47,8 +47,8 @@ import {
 } from './bench-server.js';
 import { generateDictionary, LINK_SPAN } from './epic-generator.js';
 import { SECANTUS_CMD, startSecantus } from './secantus.js';
-import { median, percentile, timeRuns } from './stats.js';
-import { indexDag, indexedStatuses, STATUS_NAMES } from './status-floor.js';
+import { median, percentile, timeOnce } from './stats.js';
+import { type IndexedDag, indexDag, indexedStatuses, STATUS_NAMES } from './status-floor.js';
 
 const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url));
 const SERVER_DIR = path.resolve(process.env.BENCH_SERVER_DIR || PROJECT_DIR);
@@ -166,7 +166,29 @@ async function runCase(
   const times: Record<string, number[]> = {};
   const bytes: Record<string, number[]> = {};
 
-  /** One timed request; on the file store also the bytes it wrote into the data folder. */
+  let floors: { view: { epics: ViewEpic[] }; dag: IndexedDag } | undefined;
+  /**
+   * One sample of each floor, taken after every measured request rather than in a block of
+   * their own: on a shared machine the load changes within minutes, and a ratio is only
+   * fair when the figure and its floor were measured under the same load.
+   */
+  const sampleFloors = async (): Promise<void> => {
+    if (!floors) return;
+    const { view, dag } = floors;
+    append(
+      times,
+      'stringify',
+      timeOnce(() => JSON.stringify(view)),
+    );
+    append(
+      times,
+      'statusPass',
+      timeOnce(() => indexedStatuses(dag)),
+    );
+    append(times, 'livez', expectStatus(await server.request('GET', '/livez'), [200], 'GET /livez').ms);
+  };
+
+  /** One request, measured when `key` is given; on the file store also the bytes it wrote into the data folder. */
   const timed = async (
     key: string | undefined,
     method: string,
@@ -179,15 +201,12 @@ async function runCase(
     if (key) {
       append(times, key, answer.ms);
       if (before && dataDir) append(bytes, key, bytesWritten(before, await folderState(dataDir)));
+      await sampleFloors();
     }
     return answer;
   };
-  const livez = async (runs: number) => {
-    for (let i = 0; i < WARM_UP; i++) await timed(undefined, 'GET', '/livez', [200]);
-    for (let i = 0; i < runs; i++) await timed('livez', 'GET', '/livez', [200]);
-  };
 
-  await livez(FAST_RUNS);
+  for (let i = 0; i < 10; i++) await timed(undefined, 'GET', '/livez', [200]);
 
   // Repeating an import needs a PUT {} over the whole backlog first, which MongoDB on the
   // test server could not finish at 20,000 epics: one import there.
@@ -203,10 +222,23 @@ async function runCase(
     result.dataFolderBytesAfterImport = [...(await folderState(dataDir)).values()].reduce((s, f) => s + f.size, 0);
   result.rssAfterImport = (await server.memory()).rss;
 
-  let get: Answer | undefined;
-  for (let i = 0; i < WARM_UP; i++) await timed(undefined, 'GET', '/v1/backlog', [200]);
+  // The floors work on the view the server answered, parsed here once.
+  let get = await timed(undefined, 'GET', '/v1/backlog', [200]);
+  const view = JSON.parse(get.body.toString()) as { epics: ViewEpic[] };
+  if (view.epics.length !== epics) throw new Error(`the backlog holds ${view.epics.length} epics, not ${epics}`);
+  const dag = indexDag(view.epics);
+  const statuses = indexedStatuses(dag);
+  const differing = view.epics.filter((epic, i) => STATUS_NAMES[statuses[i] as number] !== epic.status);
+  if (differing.length > 0) {
+    result.notes.push(
+      `the status floor disagrees with the server on ${differing.length} epics, e.g. ${differing[0]?.id}`,
+    );
+  }
+  JSON.stringify(view); // warm-up
+  floors = { view, dag };
+
+  for (let i = 1; i < WARM_UP; i++) await timed(undefined, 'GET', '/v1/backlog', [200]);
   for (let i = 0; i < RUNS; i++) get = await timed('get', 'GET', '/v1/backlog', [200]);
-  if (!get) throw new Error('no GET /v1/backlog');
   result.getBodyBytes = get.body.length;
   const etag = get.headers.etag;
   if (etag) {
@@ -214,22 +246,6 @@ async function runCase(
     for (let i = 0; i < WARM_UP; i++) await timed(undefined, 'GET', '/v1/backlog', [304], { headers });
     for (let i = 0; i < FAST_RUNS; i++) await timed('get304', 'GET', '/v1/backlog', [304], { headers });
   } else result.notes.push('GET /v1/backlog carries no ETag: no 304 measured');
-
-  // The floors, on the view the server answered.
-  const view = JSON.parse(get.body.toString()) as { epics: ViewEpic[] };
-  if (view.epics.length !== epics) throw new Error(`the backlog holds ${view.epics.length} epics, not ${epics}`);
-  times.stringify = timeRuns(() => JSON.stringify(view), RUNS);
-  const dag = indexDag(view.epics);
-  let statuses = indexedStatuses(dag);
-  times.statusPass = timeRuns(() => {
-    statuses = indexedStatuses(dag);
-  }, RUNS);
-  const differing = view.epics.filter((epic, i) => STATUS_NAMES[statuses[i] as number] !== epic.status);
-  if (differing.length > 0) {
-    result.notes.push(
-      `the status floor disagrees with the server on ${differing.length} epics, e.g. ${differing[0]?.id}`,
-    );
-  }
 
   for (const [i, id] of spread(view.epics, WARM_UP + FAST_RUNS).entries()) {
     await timed(i < WARM_UP ? undefined : 'epic', 'GET', `/v1/epics/${encodeURIComponent(id.id)}`, [200]);
@@ -260,7 +276,6 @@ async function runCase(
     await timed(run < WARM_UP ? undefined : 'link', 'POST', url, [201], { body: JSON.stringify({ id: child }) });
   }
 
-  await livez(FAST_RUNS);
   const memory = await server.memory();
   result.rssAtEnd = memory.rss;
   result.rssPeak = memory.peak;
@@ -392,7 +407,7 @@ async function main(): Promise<void> {
   const version = JSON.parse(readFileSync(path.join(SERVER_DIR, 'package.json'), 'utf8')).version;
   console.log(`HTTP benchmark: server ${SERVER_DIR} (${checkout}, version ${version}), node ${process.version}`);
   console.log(
-    `sizes ${SIZES.join(', ')}; stores ${STORES.join(', ')}; ${RUNS} runs per mutation and GET, ${FAST_RUNS} per /livez, 304 and epic GET; sequential, one keep-alive connection on 127.0.0.1`,
+    `sizes ${SIZES.join(', ')}; stores ${STORES.join(', ')}; ${RUNS} runs per mutation and GET, ${FAST_RUNS} per 304 and epic GET, one sample of each floor after each; sequential, one keep-alive connection on 127.0.0.1`,
   );
   const scratch = await mkdtemp(path.join(tmpdir(), 'backlog-http-bench-'));
   const results: CaseResult[] = [];

@@ -16,14 +16,15 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
+/** Wall time in milliseconds of one call. */
+export function timeOnce(task: () => unknown): number {
+  const start = performance.now();
+  task();
+  return performance.now() - start;
+}
+
 /** Wall times in milliseconds of `runs` calls, after one warm-up call. */
 export function timeRuns(task: () => unknown, runs: number): number[] {
   task();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    task();
-    times.push(performance.now() - start);
-  }
-  return times;
+  return Array.from({ length: runs }, () => timeOnce(task));
 }
