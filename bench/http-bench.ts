@@ -4,7 +4,7 @@
  * this checkout), so the same script measures the code before and after a
  * change. For each store and size, sequential requests (not a load test) on one
  * keep-alive connection: median and p90 of each figure, and ratios to floors
- * measured in the same run, one sample of each after every measured request:
+ * measured in the same run, a few samples of each before every phase of a case:
  *   - `JSON.stringify` of the same BacklogView (the GET body, parsed here once);
  *   - an int-indexed status pass over the same DAG (bench/status-floor.ts);
  *   - `GET /livez`.
@@ -19,6 +19,7 @@
  *   BENCH_STORES           memory,file,mongodb (default all three)
  *   BENCH_RUNS             runs of each mutation and of GET /v1/backlog (default 15)
  *   BENCH_FAST_RUNS        runs of the 304 and GET /v1/epics/{id} (default 50)
+ *   BENCH_FLOOR_SAMPLES    samples of each floor before each phase (default 5; 4x that of /livez)
  *   BENCH_IMPORT_RUNS      imports per size (default 5 up to 1,000 epics, 3 up to 20,000 but 1 on
  *                          MongoDB, then 1)
  *   BENCH_REQUEST_TIMEOUT_MS  a request not answered by then fails its case (default 15 minutes)
@@ -35,6 +36,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import {
@@ -57,6 +59,8 @@ const STORES = listOf(process.env.BENCH_STORES, 'memory,file,mongodb') as StoreK
 const RUNS = Number(process.env.BENCH_RUNS || 15);
 const FAST_RUNS = Number(process.env.BENCH_FAST_RUNS || 50);
 const WARM_UP = 2;
+/** Samples of each in-process floor per block (and four times as many of /livez); seven blocks per case. */
+const FLOOR_SAMPLES = Number(process.env.BENCH_FLOOR_SAMPLES || 5);
 const MONGO_TIMEOUT_MS =
   process.env.BENCH_MONGODB_TIMEOUT_MS === '' ? undefined : Number(process.env.BENCH_MONGODB_TIMEOUT_MS ?? 600_000);
 
@@ -168,24 +172,31 @@ async function runCase(
 
   let floors: { view: { epics: ViewEpic[] }; dag: IndexedDag } | undefined;
   /**
-   * One sample of each floor, taken after every measured request rather than in a block of
-   * their own: on a shared machine the load changes within minutes, and a ratio is only
-   * fair when the figure and its floor were measured under the same load.
+   * A few samples of each floor, taken before each phase rather than once: on a shared
+   * machine the load drifts within minutes, and a ratio is only fair when a figure and its
+   * floor were measured under the same load. The pause first lets the server finish the
+   * aftermath of the last request (a collection after a 10 MB answer), so /livez
+   * measures an idle server, as a floor should.
    */
-  const sampleFloors = async (): Promise<void> => {
+  const floorBlock = async (): Promise<void> => {
     if (!floors) return;
     const { view, dag } = floors;
-    append(
-      times,
-      'stringify',
-      timeOnce(() => JSON.stringify(view)),
-    );
-    append(
-      times,
-      'statusPass',
-      timeOnce(() => indexedStatuses(dag)),
-    );
-    append(times, 'livez', expectStatus(await server.request('GET', '/livez'), [200], 'GET /livez').ms);
+    await sleep(250);
+    for (let i = 0; i < FLOOR_SAMPLES; i++) {
+      append(
+        times,
+        'stringify',
+        timeOnce(() => JSON.stringify(view)),
+      );
+      append(
+        times,
+        'statusPass',
+        timeOnce(() => indexedStatuses(dag)),
+      );
+    }
+    for (let i = 0; i < 4 * FLOOR_SAMPLES; i++) {
+      append(times, 'livez', expectStatus(await server.request('GET', '/livez'), [200], 'GET /livez').ms);
+    }
   };
 
   /** One request, measured when `key` is given; on the file store also the bytes it wrote into the data folder. */
@@ -201,7 +212,6 @@ async function runCase(
     if (key) {
       append(times, key, answer.ms);
       if (before && dataDir) append(bytes, key, bytesWritten(before, await folderState(dataDir)));
-      await sampleFloors();
     }
     return answer;
   };
@@ -238,15 +248,18 @@ async function runCase(
   floors = { view, dag };
 
   for (let i = 1; i < WARM_UP; i++) await timed(undefined, 'GET', '/v1/backlog', [200]);
+  await floorBlock();
   for (let i = 0; i < RUNS; i++) get = await timed('get', 'GET', '/v1/backlog', [200]);
   result.getBodyBytes = get.body.length;
   const etag = get.headers.etag;
   if (etag) {
     const headers = { 'if-none-match': etag };
+    await floorBlock();
     for (let i = 0; i < WARM_UP; i++) await timed(undefined, 'GET', '/v1/backlog', [304], { headers });
     for (let i = 0; i < FAST_RUNS; i++) await timed('get304', 'GET', '/v1/backlog', [304], { headers });
   } else result.notes.push('GET /v1/backlog carries no ETag: no 304 measured');
 
+  await floorBlock();
   for (const [i, id] of spread(view.epics, WARM_UP + FAST_RUNS).entries()) {
     await timed(i < WARM_UP ? undefined : 'epic', 'GET', `/v1/epics/${encodeURIComponent(id.id)}`, [200]);
   }
@@ -261,6 +274,7 @@ async function runCase(
     const warm = i % (WARM_UP + RUNS) < WARM_UP;
     const key = warm ? undefined : minimal ? 'deleteTaskMinimal' : 'deleteTask';
     const headers: Record<string, string> = minimal ? { prefer: 'return=minimal' } : {};
+    if (i % (WARM_UP + RUNS) === 0) await floorBlock();
     await timed(key, 'DELETE', `/v1/tasks/${encodeURIComponent(task)}`, minimal ? [200, 204] : [200], { headers });
   }
 
@@ -270,12 +284,14 @@ async function runCase(
     view.epics.slice(0, epics - LINK_SPAN - 10).map((_, i) => i),
     WARM_UP + RUNS,
   );
+  await floorBlock();
   for (const [run, parent] of parents.entries()) {
     const child = view.epics[parent + LINK_SPAN + 10]?.id;
     const url = `/v1/epics/${encodeURIComponent(view.epics[parent]?.id ?? '')}/epics`;
     await timed(run < WARM_UP ? undefined : 'link', 'POST', url, [201], { body: JSON.stringify({ id: child }) });
   }
 
+  await floorBlock();
   const memory = await server.memory();
   result.rssAtEnd = memory.rss;
   result.rssPeak = memory.peak;
@@ -407,7 +423,7 @@ async function main(): Promise<void> {
   const version = JSON.parse(readFileSync(path.join(SERVER_DIR, 'package.json'), 'utf8')).version;
   console.log(`HTTP benchmark: server ${SERVER_DIR} (${checkout}, version ${version}), node ${process.version}`);
   console.log(
-    `sizes ${SIZES.join(', ')}; stores ${STORES.join(', ')}; ${RUNS} runs per mutation and GET, ${FAST_RUNS} per 304 and epic GET, one sample of each floor after each; sequential, one keep-alive connection on 127.0.0.1`,
+    `sizes ${SIZES.join(', ')}; stores ${STORES.join(', ')}; ${RUNS} runs per mutation and GET, ${FAST_RUNS} per 304 and epic GET, floors sampled before each phase; sequential, one keep-alive connection on 127.0.0.1`,
   );
   const scratch = await mkdtemp(path.join(tmpdir(), 'backlog-http-bench-'));
   const results: CaseResult[] = [];
