@@ -2,7 +2,7 @@
 // compose files against the Compose Specification schema, every environment variable name
 // handed to the service against src/config.ts CONFIG_ENV_NAMES, and the Dockerfile's stages.
 // Tool-based checks (hadolint, docker-compose merge, kustomize + Kubernetes schemas) are in
-// scripts/suites/deploy.sh.
+// test/deploy/tools.test.ts, run by scripts/suites/deploy.sh.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

@@ -1,5 +1,5 @@
 // Helpers for the deployment-file checks: test/deploy/*.test.ts (vitest, no tools needed)
-// and test/deploy/check-compose.ts (run by scripts/suites/deploy.sh on docker-compose's merged output).
+// and test/deploy/tools.test.ts (run by scripts/suites/deploy.sh on docker-compose's merged output).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
