@@ -84,7 +84,11 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   await app.register(rateLimit, { max: config.rateLimitMax });
   const build = readBuildInfo();
   await app.register(metrics, { build });
-  await app.register(openApi, { version: build.version, apiKeys: config.apiKeys });
+  await app.register(openApi, {
+    version: build.version,
+    apiKeys: config.apiKeys,
+    rateLimited: config.rateLimitMax > 0,
+  });
   await app.register(cors, { origins: config.corsOrigins });
   await app.register(apiKeyAuth, { apiKeys: config.apiKeys, authReads: config.authReads });
   await app.register(routeMethods);

@@ -20,10 +20,8 @@ export const ProblemSchema = z
   })
   .meta({
     id: 'Problem',
+    // Examples are per status and operation (src/http/openapi-examples.ts).
     description: 'An RFC 9457 problem (application/problem+json).',
-    examples: [
-      { type: '/problems/epic-not-found', title: 'Epic not found', status: 404, detail: 'Epic "EpicZ" does not exist' },
-    ],
   });
 export type Problem = z.infer<typeof ProblemSchema>;
 

@@ -1,53 +1,19 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES, describeRoute, seedSpecExample, send } from '../helpers/api-routes.js';
-import { sharedTestApp } from '../helpers/test-app.js';
+import { type OpenApiDocument, openApiDocumentOf, operations, schemaValidator } from '../helpers/openapi-document.js';
+import { buildTestApp, sharedTestApp } from '../helpers/test-app.js';
 
-interface Operation {
-  operationId?: string;
-  summary?: string;
-  tags?: string[];
-  responses: Record<string, { content?: Record<string, { schema?: object }>; headers?: Record<string, unknown> }>;
-}
-interface OpenApiDocument {
-  openapi: string;
-  tags: { name: string }[];
-  paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, object> };
-}
-
-const PROBLEM_STATUSES = ['400', '401', '404', '405', '413', '415', '429', '503'];
 const app = sharedTestApp();
 
 let cached: OpenApiDocument | undefined;
-
 async function openApiDocument(): Promise<OpenApiDocument> {
-  if (cached) return cached;
-  const response = await app().inject({ method: 'GET', url: '/docs/json' });
-  expect(response.statusCode).toBe(200);
-  cached = response.json() as OpenApiDocument;
+  cached ??= await openApiDocumentOf(app());
   return cached;
 }
 
-let ajv: Ajv2020 | undefined;
-
-/** A validator for the document's schemas, `#/components/...` references resolved. */
-async function validatorFor(schema: object) {
-  if (!ajv) {
-    ajv = new Ajv2020({ strict: false, validateFormats: false });
-    ajv.addSchema({ $id: 'openapi.json', components: (await openApiDocument()).components });
-  }
-  return ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components', '"openapi.json#/components')));
-}
-
-function operations(document: OpenApiDocument): [string, Operation][] {
-  return Object.entries(document.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, operation]): [string, Operation] => [
-      `${method.toUpperCase()} ${path}`,
-      operation,
-    ]),
-  );
-}
+const statusesOf = (document: OpenApiDocument, path: string, method = 'get') =>
+  Object.keys(document.paths[path]?.[method]?.responses ?? {}).sort();
 
 describe('GET /docs/json', () => {
   it('is an OpenAPI 3.1 document', async () => {
@@ -74,27 +40,76 @@ describe('GET /docs/json', () => {
     }
   });
 
-  it('declares every problem status as application/problem+json on every /v1 operation, and 409 on writes', async () => {
-    for (const [name, operation] of operations(await openApiDocument()).filter(([name]) => name.includes(' /v1/'))) {
-      const writes = name.startsWith('POST') || name.startsWith('PUT');
-      for (const status of writes ? [...PROBLEM_STATUSES, '409'] : PROBLEM_STATUSES) {
+  it('declares on each /v1 operation only the problems it can answer, as application/problem+json', async () => {
+    const document = await openApiDocument();
+    for (const [name, operation] of operations(document).filter(([name]) => name.includes(' /v1/'))) {
+      const hasBody = operation.requestBody !== undefined;
+      const namesSomething = (operation.parameters ?? []).some((parameter) => parameter.in === 'path');
+      const expected = [
+        '400',
+        '503',
+        ...(hasBody ? ['413', '415'] : []),
+        ...(name.startsWith('POST') || name.startsWith('PUT') ? ['409'] : []),
+      ];
+      const problems = Object.keys(operation.responses).filter((status) => Number(status) >= 400);
+      expect(problems, name).toEqual(expect.arrayContaining(expected));
+      if (namesSomething) expect(problems, name).toContain('404');
+      // No keys, no rate limit: nothing answers 401 or 429; 405 is for the methods a path does not take.
+      for (const status of ['401', '405', '429', ...(hasBody ? [] : ['413', '415'])]) {
+        expect(problems, `${name} ${status}`).not.toContain(status);
+      }
+      for (const status of problems) {
         const schema = operation.responses[status]?.content?.['application/problem+json']?.schema;
         expect(schema, `${name} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
       }
-      expect(operation.responses['405']?.headers, name).toHaveProperty('Allow');
-      expect(operation.responses['429']?.headers, name).toHaveProperty('Retry-After');
+      expect(operation.responses['503']?.headers, name).toHaveProperty('Retry-After');
+    }
+    expect(statusesOf(document, '/v1/backlog')).toEqual(['200', '304', '400', '503']);
+    expect(statusesOf(document, '/v1/tasks', 'post')).toEqual(['201', '400', '404', '409', '413', '415', '503']);
+  });
+
+  it('declares 401 on what needs a key, and the bearer scheme, only when keys are configured', async () => {
+    expect((await openApiDocument()).components.securitySchemes).toBeUndefined();
+    const keyed = await openApiDocumentOf(await buildTestApp({ API_KEYS: 'k' }));
+    expect(keyed.components.securitySchemes).toEqual({ bearerAuth: expect.objectContaining({ scheme: 'bearer' }) });
+    for (const [name, operation] of operations(keyed).filter(([name]) => name.includes(' /v1/'))) {
+      const writes = !name.startsWith('GET');
+      expect(operation.responses['401'] !== undefined, name).toBe(writes);
+      expect(operation.security, name).toEqual(writes ? [{ bearerAuth: [] }] : undefined);
+      if (writes) expect(operation.responses['401']?.headers, name).toHaveProperty('WWW-Authenticate');
+    }
+    const readsToo = await openApiDocumentOf(await buildTestApp({ API_KEYS: 'k', AUTH_READS: 'true' }));
+    expect(statusesOf(readsToo, '/v1/backlog')).toContain('401');
+    expect(statusesOf(readsToo, '/metrics')).toEqual(['200', '401']);
+  });
+
+  it('declares 429 where the rate limit applies, only when it is on', async () => {
+    const limited = await openApiDocumentOf(await buildTestApp({ RATE_LIMIT_MAX: '100' }));
+    expect(limited.paths['/v1/backlog']?.get?.responses['429']?.headers).toHaveProperty('Retry-After');
+    expect(statusesOf(limited, '/livez')).toEqual(['200']);
+  });
+
+  it('declares only what the probes can answer, and a 304 without a body on every /v1 read', async () => {
+    const document = await openApiDocument();
+    expect(statusesOf(document, '/livez')).toEqual(['200']);
+    expect(statusesOf(document, '/readyz')).toEqual(['200', '503']);
+    expect(statusesOf(document, '/metrics')).toEqual(['200']);
+    for (const [name, operation] of operations(document).filter(([name]) => name.startsWith('GET /v1/'))) {
+      expect(operation.responses['304'], name).toEqual({ description: expect.any(String) });
     }
   });
 
-  it('declares only what the probes can answer, and 304 on every /v1 read', async () => {
-    const document = await openApiDocument();
-    const statuses = (path: string) => Object.keys(document.paths[path]?.get?.responses ?? {}).sort();
-    expect(statuses('/livez')).toEqual(['200']);
-    expect(statuses('/readyz')).toEqual(['200', '503']);
-    expect(statuses('/metrics')).toEqual(['200', '401']);
-    for (const [name, operation] of operations(document).filter(([name]) => name.startsWith('GET /v1/'))) {
-      expect(operation.responses['304'], name).toBeDefined();
-    }
+  it('has one schema per shape: no XInput twin of a schema', async () => {
+    const names = Object.keys((await openApiDocument()).components.schemas);
+    expect(names.filter((name) => name.endsWith('Input'))).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(['Dictionary', 'BacklogView', 'Problem']));
+    const text = JSON.stringify(await openApiDocument());
+    for (const [, name] of text.matchAll(/"#\/components\/schemas\/(\w+)"/g)) expect(names).toContain(name);
+  });
+
+  it('gives the version of package.json', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect((await openApiDocument()).info.version).toBe(version);
   });
 
   it.each(API_ROUTES.map((route) => [describeRoute(route), route] as const))(
@@ -106,7 +121,7 @@ describe('GET /docs/json', () => {
       const documented = document.paths[route.path]?.[route.method.toLowerCase()];
       const schema = documented?.responses[String(route.success)]?.content?.['application/json']?.schema;
       expect(schema).toBeDefined();
-      const validate = await validatorFor(schema as object);
+      const validate = schemaValidator(document)(schema as object);
       expect(validate(response.json()), JSON.stringify(validate.errors)).toBe(true);
     },
   );

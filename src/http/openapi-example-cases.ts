@@ -1,0 +1,808 @@
+import type { OperationExamples } from './openapi-examples.js';
+import { PROBLEM_TYPES } from './problem-types.js';
+
+/**
+ * Every example request of the OpenAPI document and the answer it gets on the example
+ * backlog (EXAMPLE_BACKLOG, the dictionary of SPEC section 1), by operationId and
+ * example name: `ok` for the success, `invalid` a 400, `notFound` a 404, `conflict` a
+ * 409. test/http/openapi-examples.test.ts replays each one and compares the answer.
+ */
+export const OPERATION_EXAMPLES: OperationExamples = {
+  getBacklog: {
+    ok: {
+      summary: 'The example backlog',
+      status: 200,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+        ],
+      },
+    },
+  },
+  importBacklog: {
+    ok: {
+      summary: 'Merge a new epic linked to EpicC',
+      body: { EpicF: { Tasks: ['TaskF1'], Epics: ['EpicC'] } },
+      status: 200,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+          { id: 'EpicF', status: 'wip', tasks: ['TaskF1'], bugs: [], epics: ['EpicC'] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'A misspelt key',
+      body: { EpicF: { tasks: ['TaskF1'] } },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'body/EpicF: unknown key "tasks": did you mean "Tasks"?',
+        errors: [{ in: 'body', path: '/EpicF', message: 'unknown key "tasks": did you mean "Tasks"?' }],
+      },
+    },
+    conflict: {
+      summary: 'A task already in another epic',
+      body: { EpicF: { Tasks: ['TaskA1'] } },
+      status: 409,
+      response: {
+        type: '/problems/task-already-in-an-epic',
+        title: 'Task already in an epic',
+        status: 409,
+        detail: 'Task "TaskA1" already belongs to epic "EpicA"',
+      },
+    },
+  },
+  replaceBacklog: {
+    ok: {
+      summary: 'Replace with two epics',
+      body: { EpicA: { Tasks: ['TaskA1'], Epics: ['EpicB'] }, EpicB: { Bugs: ['BugB1'] } },
+      status: 200,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'pending_validation', tasks: [], bugs: ['BugB1'], epics: [] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'A list given as a string',
+      body: { EpicA: { Tasks: 'TaskA1' } },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'body/EpicA/Tasks: Invalid input: expected array, received string',
+        errors: [{ in: 'body', path: '/EpicA/Tasks', message: 'Invalid input: expected array, received string' }],
+      },
+    },
+    conflict: {
+      summary: 'Links forming a cycle',
+      body: { EpicA: { Epics: ['EpicB'] }, EpicB: { Epics: ['EpicA'] } },
+      status: 409,
+      response: {
+        type: '/problems/links-would-form-a-cycle',
+        title: 'Links would form a cycle',
+        status: 409,
+        detail: 'Links would form a cycle: EpicA -> EpicB -> EpicA',
+      },
+    },
+  },
+  exportBacklog: {
+    ok: {
+      summary: 'The example backlog in the dictionary format',
+      status: 200,
+      response: {
+        EpicA: { Tasks: ['TaskA1', 'TaskA2'], Bugs: [], Epics: ['EpicB'] },
+        EpicB: { Tasks: ['TaskB1', 'TaskB2'], Bugs: ['BugB1'], Epics: [] },
+        EpicC: { Tasks: [], Bugs: [], Epics: [] },
+        EpicD: { Tasks: [], Bugs: [], Epics: ['EpicC'] },
+        EpicE: { Tasks: [], Bugs: ['BugE1'], Epics: [] },
+      },
+    },
+  },
+  listEpics: {
+    ok: {
+      summary: 'The epics in progress',
+      query: { status: 'wip' },
+      status: 200,
+      response: [
+        { id: 'EpicA', status: 'wip' },
+        { id: 'EpicB', status: 'wip' },
+      ],
+    },
+    invalid: {
+      summary: 'A status that does not exist',
+      query: { status: 'done' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'querystring/status: Invalid option: expected one of "wip"|"blocked"|"pending_validation"|"completed"',
+        errors: [
+          {
+            in: 'querystring',
+            path: '/status',
+            message: 'Invalid option: expected one of "wip"|"blocked"|"pending_validation"|"completed"',
+          },
+        ],
+      },
+    },
+  },
+  createEpic: {
+    ok: {
+      summary: 'An epic with a task, linked to EpicC',
+      body: { id: 'EpicF', tasks: ['TaskF1'], epics: ['EpicC'] },
+      status: 201,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+          { id: 'EpicF', status: 'wip', tasks: ['TaskF1'], bugs: [], epics: ['EpicC'] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'No id',
+      body: { tasks: ['TaskF1'] },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'body/id: required',
+        errors: [{ in: 'body', path: '/id', message: 'required' }],
+      },
+    },
+    conflict: {
+      summary: 'An id taken',
+      body: { id: 'EpicA' },
+      status: 409,
+      response: {
+        type: '/problems/epic-already-exists',
+        title: 'Epic already exists',
+        status: 409,
+        detail: 'Epic "EpicA" already exists',
+      },
+    },
+  },
+  listBlockedEpics: {
+    ok: {
+      summary: 'What BugB1 blocks',
+      query: { bug_id: 'BugB1' },
+      status: 200,
+      response: {
+        bug: 'BugB1',
+        blocked: [
+          { id: 'EpicA', status: 'wip' },
+          { id: 'EpicB', status: 'wip' },
+        ],
+        highest: ['EpicA'],
+      },
+    },
+    invalid: {
+      summary: 'An id with a leading space',
+      query: { bug_id: ' BugB1' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'querystring/bug_id: id " BugB1" must not start or end with white space',
+        errors: [{ in: 'querystring', path: '/bug_id', message: 'id " BugB1" must not start or end with white space' }],
+      },
+    },
+    notFound: {
+      summary: 'A bug no epic reports',
+      query: { bug_id: 'BugZ1' },
+      status: 404,
+      response: {
+        type: '/problems/bug-not-found',
+        title: 'Bug not found',
+        status: 404,
+        detail: 'Bug "BugZ1" does not exist',
+      },
+    },
+  },
+  getEpic: {
+    ok: {
+      summary: 'EpicB and its parent',
+      params: { epicId: 'EpicB' },
+      status: 200,
+      response: {
+        id: 'EpicB',
+        tasks: ['TaskB1', 'TaskB2'],
+        bugs: ['BugB1'],
+        epics: [],
+        status: 'wip',
+        parents: ['EpicA'],
+      },
+    },
+    invalid: {
+      summary: 'An id with a leading space',
+      params: { epicId: ' EpicB' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'params/epicId: id " EpicB" must not start or end with white space',
+        errors: [{ in: 'params', path: '/epicId', message: 'id " EpicB" must not start or end with white space' }],
+      },
+    },
+    notFound: {
+      summary: 'An epic that does not exist',
+      params: { epicId: 'EpicZ' },
+      status: 404,
+      response: {
+        type: '/problems/epic-not-found',
+        title: 'Epic not found',
+        status: 404,
+        detail: 'Epic "EpicZ" does not exist',
+      },
+    },
+  },
+  deleteEpic: {
+    ok: {
+      summary: 'Delete EpicD (its link to EpicC goes with it)',
+      params: { epicId: 'EpicD' },
+      status: 200,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'An id with a leading space',
+      params: { epicId: ' EpicD' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'params/epicId: id " EpicD" must not start or end with white space',
+        errors: [{ in: 'params', path: '/epicId', message: 'id " EpicD" must not start or end with white space' }],
+      },
+    },
+    notFound: {
+      summary: 'An epic that does not exist',
+      params: { epicId: 'EpicZ' },
+      status: 404,
+      response: {
+        type: '/problems/epic-not-found',
+        title: 'Epic not found',
+        status: 404,
+        detail: 'Epic "EpicZ" does not exist',
+      },
+    },
+  },
+  addItemToEpic: {
+    ok: {
+      summary: 'Add a task to EpicC',
+      params: { epicId: 'EpicC' },
+      body: { type: 'task', id: 'TaskC1' },
+      status: 201,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'wip', tasks: ['TaskC1'], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'blocked', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'An item type that does not exist',
+      params: { epicId: 'EpicC' },
+      body: { type: 'story', id: 'StoryC1' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'body/type: Invalid option: expected one of "task"|"bug"',
+        errors: [{ in: 'body', path: '/type', message: 'Invalid option: expected one of "task"|"bug"' }],
+      },
+    },
+    notFound: {
+      summary: 'An epic that does not exist',
+      params: { epicId: 'EpicZ' },
+      body: { type: 'task', id: 'TaskZ1' },
+      status: 404,
+      response: {
+        type: '/problems/epic-not-found',
+        title: 'Epic not found',
+        status: 404,
+        detail: 'Epic "EpicZ" does not exist',
+      },
+    },
+    conflict: {
+      summary: 'A task already in another epic',
+      params: { epicId: 'EpicC' },
+      body: { type: 'task', id: 'TaskA1' },
+      status: 409,
+      response: {
+        type: '/problems/task-already-in-an-epic',
+        title: 'Task already in an epic',
+        status: 409,
+        detail: 'Task "TaskA1" already belongs to epic "EpicA"',
+      },
+    },
+  },
+  listEpicBugs: {
+    ok: {
+      summary: 'The bugs under EpicA',
+      params: { epicId: 'EpicA' },
+      status: 200,
+      response: [{ id: 'BugB1', epics: ['EpicB'] }],
+    },
+    invalid: {
+      summary: 'An id with a leading space',
+      params: { epicId: ' EpicA' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'params/epicId: id " EpicA" must not start or end with white space',
+        errors: [{ in: 'params', path: '/epicId', message: 'id " EpicA" must not start or end with white space' }],
+      },
+    },
+    notFound: {
+      summary: 'An epic that does not exist',
+      params: { epicId: 'EpicZ' },
+      status: 404,
+      response: {
+        type: '/problems/epic-not-found',
+        title: 'Epic not found',
+        status: 404,
+        detail: 'Epic "EpicZ" does not exist',
+      },
+    },
+  },
+  addBugToEpic: {
+    ok: {
+      summary: 'Report a bug in EpicC',
+      params: { epicId: 'EpicC' },
+      body: { id: 'BugC1' },
+      status: 201,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'pending_validation', tasks: [], bugs: ['BugC1'], epics: [] },
+          { id: 'EpicD', status: 'pending_validation', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'No id',
+      params: { epicId: 'EpicC' },
+      body: {},
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'body/id: required',
+        errors: [{ in: 'body', path: '/id', message: 'required' }],
+      },
+    },
+    notFound: {
+      summary: 'An epic that does not exist',
+      params: { epicId: 'EpicZ' },
+      body: { id: 'BugZ1' },
+      status: 404,
+      response: {
+        type: '/problems/epic-not-found',
+        title: 'Epic not found',
+        status: 404,
+        detail: 'Epic "EpicZ" does not exist',
+      },
+    },
+    conflict: {
+      summary: 'A bug the epic reports already',
+      params: { epicId: 'EpicB' },
+      body: { id: 'BugB1' },
+      status: 409,
+      response: {
+        type: '/problems/bug-already-reported-in-this-epic',
+        title: 'Bug already reported in this epic',
+        status: 409,
+        detail: 'Bug "BugB1" is already reported in epic "EpicB"',
+      },
+    },
+  },
+  linkEpic: {
+    ok: {
+      summary: 'Link EpicC under EpicE',
+      params: { epicId: 'EpicE' },
+      body: { id: 'EpicC' },
+      status: 201,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: ['EpicC'] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'A misspelt key',
+      params: { epicId: 'EpicE' },
+      body: { Id: 'EpicC' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'body/id: required; body: unknown key "Id": did you mean "id"?',
+        errors: [
+          { in: 'body', path: '/id', message: 'required' },
+          { in: 'body', path: '/', message: 'unknown key "Id": did you mean "id"?' },
+        ],
+      },
+    },
+    notFound: {
+      summary: 'A child that does not exist',
+      params: { epicId: 'EpicE' },
+      body: { id: 'EpicZ' },
+      status: 404,
+      response: {
+        type: '/problems/epic-not-found',
+        title: 'Epic not found',
+        status: 404,
+        detail: 'Epic "EpicZ" does not exist',
+      },
+    },
+    conflict: {
+      summary: 'A link that would form a cycle',
+      params: { epicId: 'EpicB' },
+      body: { id: 'EpicA' },
+      status: 409,
+      response: {
+        type: '/problems/links-would-form-a-cycle',
+        title: 'Links would form a cycle',
+        status: 409,
+        detail: 'Links would form a cycle: EpicB -> EpicA -> EpicB',
+      },
+    },
+  },
+  unlinkEpic: {
+    ok: {
+      summary: 'Unlink EpicC from EpicD',
+      params: { epicId: 'EpicD', childId: 'EpicC' },
+      status: 200,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'An id with a leading space',
+      params: { epicId: ' EpicD', childId: 'EpicC' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'params/epicId: id " EpicD" must not start or end with white space',
+        errors: [{ in: 'params', path: '/epicId', message: 'id " EpicD" must not start or end with white space' }],
+      },
+    },
+    notFound: {
+      summary: 'A link that does not exist',
+      params: { epicId: 'EpicD', childId: 'EpicA' },
+      status: 404,
+      response: {
+        type: '/problems/link-not-found',
+        title: 'Link not found',
+        status: 404,
+        detail: 'Epic "EpicD" does not link to "EpicA"',
+      },
+    },
+  },
+  listTasks: {
+    ok: {
+      summary: 'Every task of the example backlog',
+      status: 200,
+      response: [
+        { id: 'TaskA1', epic: 'EpicA' },
+        { id: 'TaskA2', epic: 'EpicA' },
+        { id: 'TaskB1', epic: 'EpicB' },
+        { id: 'TaskB2', epic: 'EpicB' },
+      ],
+    },
+  },
+  createTask: {
+    ok: {
+      summary: 'A task in EpicC',
+      body: { id: 'TaskC1', epic: 'EpicC' },
+      status: 201,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'wip', tasks: ['TaskC1'], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'blocked', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'No epic',
+      body: { id: 'TaskC1' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'body/epic: required',
+        errors: [{ in: 'body', path: '/epic', message: 'required' }],
+      },
+    },
+    notFound: {
+      summary: 'An epic that does not exist',
+      body: { id: 'TaskZ1', epic: 'EpicZ' },
+      status: 404,
+      response: {
+        type: '/problems/epic-not-found',
+        title: 'Epic not found',
+        status: 404,
+        detail: 'Epic "EpicZ" does not exist',
+      },
+    },
+    conflict: {
+      summary: 'A task already in another epic',
+      body: { id: 'TaskA1', epic: 'EpicC' },
+      status: 409,
+      response: {
+        type: '/problems/task-already-in-an-epic',
+        title: 'Task already in an epic',
+        status: 409,
+        detail: 'Task "TaskA1" already belongs to epic "EpicA"',
+      },
+    },
+  },
+  completeTask: {
+    ok: {
+      summary: 'Complete TaskA1',
+      params: { taskId: 'TaskA1' },
+      status: 200,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'An id with a leading space',
+      params: { taskId: ' TaskA1' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'params/taskId: id " TaskA1" must not start or end with white space',
+        errors: [{ in: 'params', path: '/taskId', message: 'id " TaskA1" must not start or end with white space' }],
+      },
+    },
+    notFound: {
+      summary: 'A task that does not exist',
+      params: { taskId: 'TaskZ1' },
+      status: 404,
+      response: {
+        type: '/problems/task-not-found',
+        title: 'Task not found',
+        status: 404,
+        detail: 'Task "TaskZ1" does not exist',
+      },
+    },
+  },
+  listBugs: {
+    ok: {
+      summary: 'Every bug of the example backlog',
+      status: 200,
+      response: [
+        { id: 'BugB1', epics: ['EpicB'] },
+        { id: 'BugE1', epics: ['EpicE'] },
+      ],
+    },
+  },
+  reportBug: {
+    ok: {
+      summary: 'Report BugB1 in EpicC too',
+      body: { id: 'BugB1', epic: 'EpicC' },
+      status: 201,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'pending_validation', tasks: [], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicD', status: 'pending_validation', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'A misspelt key',
+      body: { id: 'BugC1', epics: 'EpicC' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'body/epic: required; body: unknown key "epics": did you mean "epic"?',
+        errors: [
+          { in: 'body', path: '/epic', message: 'required' },
+          { in: 'body', path: '/', message: 'unknown key "epics": did you mean "epic"?' },
+        ],
+      },
+    },
+    notFound: {
+      summary: 'An epic that does not exist',
+      body: { id: 'BugZ1', epic: 'EpicZ' },
+      status: 404,
+      response: {
+        type: '/problems/epic-not-found',
+        title: 'Epic not found',
+        status: 404,
+        detail: 'Epic "EpicZ" does not exist',
+      },
+    },
+    conflict: {
+      summary: 'A bug the epic reports already',
+      body: { id: 'BugB1', epic: 'EpicB' },
+      status: 409,
+      response: {
+        type: '/problems/bug-already-reported-in-this-epic',
+        title: 'Bug already reported in this epic',
+        status: 409,
+        detail: 'Bug "BugB1" is already reported in epic "EpicB"',
+      },
+    },
+  },
+  fixBug: {
+    ok: {
+      summary: 'Fix BugE1',
+      params: { bugId: 'BugE1' },
+      status: 200,
+      response: {
+        epics: [
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'completed', tasks: [], bugs: [], epics: [] },
+        ],
+      },
+    },
+    invalid: {
+      summary: 'An id with a leading space',
+      params: { bugId: ' BugE1' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'params/bugId: id " BugE1" must not start or end with white space',
+        errors: [{ in: 'params', path: '/bugId', message: 'id " BugE1" must not start or end with white space' }],
+      },
+    },
+    notFound: {
+      summary: 'A bug no epic reports',
+      params: { bugId: 'BugZ1' },
+      status: 404,
+      response: {
+        type: '/problems/bug-not-found',
+        title: 'Bug not found',
+        status: 404,
+        detail: 'Bug "BugZ1" does not exist',
+      },
+    },
+  },
+  listEpicsBlockedByBug: {
+    ok: {
+      summary: 'What BugB1 blocks',
+      params: { bugId: 'BugB1' },
+      status: 200,
+      response: {
+        bug: 'BugB1',
+        blocked: [
+          { id: 'EpicA', status: 'wip' },
+          { id: 'EpicB', status: 'wip' },
+        ],
+        highest: ['EpicA'],
+      },
+    },
+    invalid: {
+      summary: 'An id with a leading space',
+      params: { bugId: ' BugB1' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'params/bugId: id " BugB1" must not start or end with white space',
+        errors: [{ in: 'params', path: '/bugId', message: 'id " BugB1" must not start or end with white space' }],
+      },
+    },
+    notFound: {
+      summary: 'A bug no epic reports',
+      params: { bugId: 'BugZ1' },
+      status: 404,
+      response: {
+        type: '/problems/bug-not-found',
+        title: 'Bug not found',
+        status: 404,
+        detail: 'Bug "BugZ1" does not exist',
+      },
+    },
+  },
+  getLiveness: { ok: { summary: 'Up', status: 200, response: { status: 'ok' } } },
+  getReadiness: { ok: { summary: 'The store answers', status: 200, response: { status: 'ok' } } },
+  listProblemTypes: {
+    ok: {
+      summary: 'Every problem type',
+      status: 200,
+      response: [...PROBLEM_TYPES].map(([slug, type]) => ({ type: `/problems/${slug}`, ...type })),
+    },
+  },
+  getProblemType: {
+    ok: {
+      summary: 'What "Epic not found" means',
+      params: { slug: 'epic-not-found' },
+      status: 200,
+      response: {
+        type: '/problems/epic-not-found',
+        title: 'Epic not found',
+        status: 404,
+        description:
+          'No epic has the id named in the path (or the single epic a body names). List them with GET /v1/epics.',
+      },
+    },
+    notFound: {
+      summary: 'A problem type that does not exist',
+      params: { slug: 'no-such-problem' },
+      status: 404,
+      response: {
+        type: '/problems/not-found',
+        title: 'Not found',
+        status: 404,
+        detail: 'No problem type "no-such-problem"',
+      },
+    },
+  },
+};

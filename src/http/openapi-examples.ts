@@ -1,0 +1,191 @@
+import { OPERATION_EXAMPLES } from './openapi-example-cases.js';
+import { problemTypeUri } from './problem-types.js';
+
+/**
+ * The examples of the OpenAPI document, on the example backlog of the import
+ * examples (SPEC section 1): each one a request and the answer it gets there, so that
+ * "Try it out" on a service holding that backlog answers what the example shows.
+ * test/http/openapi-examples.test.ts replays every request on that backlog and
+ * compares each answer with its example.
+ *
+ * Keyed by operationId, then by example name; the same name labels the example's
+ * parameters, body and answer in the document (the status says which response).
+ */
+export interface ExampleCase {
+  summary: string;
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  status: number;
+  /** The answer's body (none for a 304). */
+  response?: unknown;
+}
+
+export type OperationExamples = Readonly<Record<string, Readonly<Record<string, ExampleCase>>>>;
+
+/** The backlog every example runs on: the dictionary of SPEC section 1. */
+export const EXAMPLE_BACKLOG = {
+  EpicA: { Tasks: ['TaskA1', 'TaskA2'], Bugs: [], Epics: ['EpicB'] },
+  EpicB: { Tasks: ['TaskB1', 'TaskB2'], Bugs: ['BugB1'], Epics: [''] },
+  EpicC: { Tasks: [], Bugs: [], Epics: [] },
+  EpicD: { Tasks: [], Bugs: [], Epics: ['EpicC'] },
+  EpicE: { Tasks: [], Bugs: ['BugE1'], Epics: [] },
+};
+
+/** What each parameter means, and what leaving an optional one out does. */
+export const PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  epicId: 'The epic’s id, percent-encoded (any id but the reserved `blocked`).',
+  childId: 'The id of the linked (child) epic, percent-encoded.',
+  taskId: 'The task’s id, percent-encoded.',
+  bugId: 'The bug’s id, percent-encoded.',
+  status: 'Only the epics with this status. Left out: every epic.',
+  bug_id:
+    'The bug whose blocked epics to list (404 when no epic reports it). Left out: every epic whose status is `blocked`, with `"bug": null`.',
+  slug: 'The last part of a problem `type` URI.',
+};
+
+const problem = (title: string, status: number, detail: string, errors?: unknown) => ({
+  type: problemTypeUri(title),
+  title,
+  status,
+  detail,
+  ...(errors === undefined ? {} : { errors }),
+});
+
+/**
+ * For the statuses an example request cannot show on the example backlog (keys, limits,
+ * an unreachable store), keyed by status, then named; never replayed.
+ */
+export const GENERIC_PROBLEM_EXAMPLES: Readonly<Record<number, { name: string; summary: string; value: unknown }>> = {
+  400: {
+    name: 'unknownQueryParameter',
+    summary: 'A query parameter the route does not take',
+    value: problem('Invalid request', 400, 'querystring: unknown query parameter "sort"; this route takes none', [
+      { in: 'querystring', path: '/', message: 'unknown query parameter "sort"; this route takes none' },
+    ]),
+  },
+  401: {
+    name: 'unauthorized',
+    summary: 'No valid API key',
+    value: problem('Unauthorized', 401, 'A valid API key is required: Authorization: Bearer <key>'),
+  },
+  413: {
+    name: 'tooLarge',
+    summary: 'A body over BODY_LIMIT',
+    value: problem('Payload too large', 413, 'The body is over the limit of 10485760 bytes'),
+  },
+  415: {
+    name: 'notJson',
+    summary: 'A body that is not JSON',
+    value: problem(
+      'Unsupported media type',
+      415,
+      'Content-Type "text/plain" is not supported: send the body as application/json',
+    ),
+  },
+  429: {
+    name: 'rateLimited',
+    summary: 'Over RATE_LIMIT_MAX requests in a minute',
+    value: problem('Too many requests', 429, 'Rate limit of 1000 requests per minute exceeded; retry in 42 s'),
+  },
+  503: {
+    name: 'storeUnreachable',
+    summary: 'The store is unreachable',
+    value: problem(
+      'Service unavailable',
+      503,
+      'The backlog store cannot be reached; nothing was written. Retry shortly.',
+    ),
+  },
+};
+
+interface Example {
+  summary: string;
+  value: unknown;
+}
+interface MediaType {
+  schema?: unknown;
+  example?: unknown;
+  examples?: Record<string, Example>;
+}
+interface Parameter {
+  name: string;
+  in: string;
+  description?: string;
+  example?: unknown;
+  examples?: Record<string, Example>;
+}
+interface Operation {
+  operationId?: string;
+  parameters?: Parameter[];
+  requestBody?: { content?: Record<string, MediaType> };
+  responses?: Record<string, { content?: Record<string, MediaType> }>;
+}
+
+const named = (cases: [string, ExampleCase][], value: (example: ExampleCase) => unknown) =>
+  Object.fromEntries(
+    cases.flatMap(([name, example]) =>
+      value(example) === undefined ? [] : [[name, { summary: example.summary, value: value(example) }]],
+    ),
+  );
+
+/**
+ * Puts the examples on the document: each parameter and body its named examples, each
+ * response those of its status (or a generic one), and HTML answers a string schema.
+ * Fails loudly on an example of an operation or a status the document does not have.
+ */
+export function addOpenApiExamples<T>(document: T, examples: OperationExamples = OPERATION_EXAMPLES): T {
+  const operations = new Map<string, Operation>();
+  for (const methods of Object.values(
+    (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {},
+  )) {
+    for (const operation of Object.values(methods)) {
+      if (operation.operationId) operations.set(operation.operationId, operation);
+      describeOperation(operation, Object.entries(examples[operation.operationId ?? ''] ?? {}));
+    }
+  }
+  for (const [operationId, cases] of Object.entries(examples)) {
+    const operation = operations.get(operationId);
+    if (!operation) throw new Error(`OpenAPI examples: no operation ${operationId}`);
+    for (const [name, example] of Object.entries(cases)) {
+      if (!operation.responses?.[example.status]) {
+        throw new Error(`OpenAPI examples: ${operationId} has no ${example.status} response for ${name}`);
+      }
+    }
+  }
+  return document;
+}
+
+function describeOperation(operation: Operation, cases: [string, ExampleCase][]): void {
+  for (const parameter of operation.parameters ?? []) {
+    parameter.description = PARAMETER_DESCRIPTIONS[parameter.name] ?? parameter.description;
+    const where = parameter.in === 'path' ? 'params' : 'query';
+    const values = named(cases, (example) => example[where]?.[parameter.name]);
+    // `example` (hoisted from the schema) and `examples` are mutually exclusive.
+    delete parameter.example;
+    if (Object.keys(values).length > 0) parameter.examples = values;
+  }
+  const body = operation.requestBody?.content?.['application/json'];
+  if (body) {
+    delete body.example;
+    const values = named(cases, (example) => example.body);
+    if (Object.keys(values).length > 0) body.examples = values;
+  }
+  for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    for (const [mediaType, media] of Object.entries(response.content ?? {})) {
+      if (mediaType === 'text/html') {
+        media.schema = { type: 'string', description: 'An HTML page' };
+        continue;
+      }
+      const values = named(
+        cases.filter(([, example]) => example.status === Number(status)),
+        (example) => example.response,
+      );
+      const generic = GENERIC_PROBLEM_EXAMPLES[Number(status)];
+      if (Object.keys(values).length > 0) media.examples = values;
+      else if (generic && mediaType === 'application/problem+json') {
+        media.examples = { [generic.name]: { summary: generic.summary, value: generic.value } };
+      }
+    }
+  }
+}
