@@ -1,3 +1,4 @@
+import { SPEC_EXAMPLE } from '../schemas/spec-example.js';
 import type { OperationExamples } from './openapi-examples.js';
 import { PROBLEM_TYPES } from './problem-types.js';
 
@@ -65,13 +66,16 @@ export const OPERATION_EXAMPLES: OperationExamples = {
   },
   replaceBacklog: {
     ok: {
-      summary: 'Replace with two epics',
-      body: { EpicA: { Tasks: ['TaskA1'], Epics: ['EpicB'] }, EpicB: { Bugs: ['BugB1'] } },
+      summary: 'Replace with the example backlog of the contract',
+      body: SPEC_EXAMPLE,
       status: 200,
       response: {
         epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'pending_validation', tasks: [], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
+          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
         ],
       },
     },
@@ -493,15 +497,15 @@ export const OPERATION_EXAMPLES: OperationExamples = {
   },
   unlinkEpic: {
     ok: {
-      summary: 'Unlink EpicC from EpicD',
-      params: { epicId: 'EpicD', childId: 'EpicC' },
+      summary: 'Unlink EpicB from EpicA',
+      params: { epicId: 'EpicA', childId: 'EpicB' },
       status: 200,
       response: {
         epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: [] },
           { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
           { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
-          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: [] },
+          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
           { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
         ],
       },

@@ -1,3 +1,4 @@
+import { SPEC_EXAMPLE } from '../schemas/spec-example.js';
 import { OPERATION_EXAMPLES } from './openapi-example-cases.js';
 import { problemTypeUri } from './problem-types.js';
 
@@ -24,13 +25,7 @@ export interface ExampleCase {
 export type OperationExamples = Readonly<Record<string, Readonly<Record<string, ExampleCase>>>>;
 
 /** The backlog every example runs on: the dictionary of SPEC section 1. */
-export const EXAMPLE_BACKLOG = {
-  EpicA: { Tasks: ['TaskA1', 'TaskA2'], Bugs: [], Epics: ['EpicB'] },
-  EpicB: { Tasks: ['TaskB1', 'TaskB2'], Bugs: ['BugB1'], Epics: [''] },
-  EpicC: { Tasks: [], Bugs: [], Epics: [] },
-  EpicD: { Tasks: [], Bugs: [], Epics: ['EpicC'] },
-  EpicE: { Tasks: [], Bugs: ['BugE1'], Epics: [] },
-};
+export const EXAMPLE_BACKLOG = SPEC_EXAMPLE;
 
 /** What each parameter means, and what leaving an optional one out does. */
 export const PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -101,6 +96,7 @@ export const GENERIC_PROBLEM_EXAMPLES: Readonly<Record<number, { name: string; s
 
 interface Example {
   summary: string;
+  description?: string;
   value: unknown;
 }
 interface MediaType {
@@ -130,18 +126,19 @@ const named = (cases: [string, ExampleCase][], value: (example: ExampleCase) => 
   );
 
 /**
- * Puts the examples on the document: each parameter and body its named examples, each
- * response those of its status (or a generic one), and HTML answers a string schema.
+ * Puts the examples on the document: each parameter and body the examples of accepted
+ * requests, each response those of its status with their request (or a generic one),
+ * and HTML answers a string schema.
  * Fails loudly on an example of an operation or a status the document does not have.
  */
 export function addOpenApiExamples<T>(document: T, examples: OperationExamples = OPERATION_EXAMPLES): T {
   const operations = new Map<string, Operation>();
-  for (const methods of Object.values(
-    (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {},
-  )) {
-    for (const operation of Object.values(methods)) {
+  const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const [path, methods] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
       if (operation.operationId) operations.set(operation.operationId, operation);
-      describeOperation(operation, Object.entries(examples[operation.operationId ?? ''] ?? {}));
+      const cases = Object.entries(examples[operation.operationId ?? ''] ?? {});
+      describeOperation(operation, cases, (example) => requestOf(method, path, example));
     }
   }
   for (const [operationId, cases] of Object.entries(examples)) {
@@ -156,11 +153,29 @@ export function addOpenApiExamples<T>(document: T, examples: OperationExamples =
   return document;
 }
 
-function describeOperation(operation: Operation, cases: [string, ExampleCase][]): void {
+/** The request of an example, as a line of Markdown (and its body). */
+export function requestOf(method: string, path: string, example: ExampleCase): string {
+  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(example.params?.[name] ?? ''));
+  const query = new URLSearchParams(example.query ?? {}).toString();
+  const body = example.body === undefined ? '' : ` with the body \`${JSON.stringify(example.body)}\``;
+  return `Request: \`${method.toUpperCase()} ${url}${query ? `?${query}` : ''}\`${body}`;
+}
+
+/**
+ * Parameters and bodies carry the examples of successful requests only: tools that send
+ * examples (schemathesis, Try it out) take them as requests to be accepted. The request
+ * of every other answer is in its example's description.
+ */
+function describeOperation(
+  operation: Operation,
+  cases: [string, ExampleCase][],
+  request: (example: ExampleCase) => string,
+): void {
+  const accepted = cases.filter(([, example]) => example.status < 400);
   for (const parameter of operation.parameters ?? []) {
     parameter.description = PARAMETER_DESCRIPTIONS[parameter.name] ?? parameter.description;
     const where = parameter.in === 'path' ? 'params' : 'query';
-    const values = named(cases, (example) => example[where]?.[parameter.name]);
+    const values = named(accepted, (example) => example[where]?.[parameter.name]);
     // `example` (hoisted from the schema) and `examples` are mutually exclusive.
     delete parameter.example;
     if (Object.keys(values).length > 0) parameter.examples = values;
@@ -168,7 +183,7 @@ function describeOperation(operation: Operation, cases: [string, ExampleCase][])
   const body = operation.requestBody?.content?.['application/json'];
   if (body) {
     delete body.example;
-    const values = named(cases, (example) => example.body);
+    const values = named(accepted, (example) => example.body);
     if (Object.keys(values).length > 0) body.examples = values;
   }
   for (const [status, response] of Object.entries(operation.responses ?? {})) {
@@ -177,9 +192,13 @@ function describeOperation(operation: Operation, cases: [string, ExampleCase][])
         media.schema = { type: 'string', description: 'An HTML page' };
         continue;
       }
-      const values = named(
-        cases.filter(([, example]) => example.status === Number(status)),
-        (example) => example.response,
+      const values = Object.fromEntries(
+        cases
+          .filter(([, example]) => example.status === Number(status) && example.response !== undefined)
+          .map(([name, example]) => [
+            name,
+            { summary: example.summary, description: request(example), value: example.response },
+          ]),
       );
       const generic = GENERIC_PROBLEM_EXAMPLES[Number(status)];
       if (Object.keys(values).length > 0) media.examples = values;

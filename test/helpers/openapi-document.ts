@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 
 export interface Example {
   summary?: string;
+  description?: string;
   value: unknown;
 }
 export interface MediaType {
