@@ -26,6 +26,16 @@ const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters looked for
 const ESCAPE_OR_CONTROL = /[\\\u0000-\u001f]/;
 
+// Validators get the body, not the request: the body carries its entries too (a symbol,
+// which neither Object.keys nor JSON.stringify sees), so that a dictionary of 740,000
+// keys is validated without enumerating the keys of a 740,000-key object (about a second).
+const ENTRIES = Symbol('entries in document order');
+
+/** The members of a body parsed here, when it is an object, in document order. */
+export function entriesOf(body: object): JsonEntries | undefined {
+  return (body as { [ENTRIES]?: JsonEntries })[ENTRIES];
+}
+
 /**
  * The one parser of application/json bodies: the bytes are decoded here, once, as
  * strict UTF-8 (an invalid byte is a 400, not a silent U+FFFD), and parsed once. A key
@@ -49,7 +59,10 @@ export const jsonBody = fp(
         }
         if (text.length === 0) throw new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY();
         const { value, entries } = await parseJson(text);
-        if (entries) request.bodyEntries = entries;
+        if (entries) {
+          request.bodyEntries = entries;
+          Object.defineProperty(value, ENTRIES, { value: entries });
+        }
         return value;
       },
     );

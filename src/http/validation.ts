@@ -1,5 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
+import { BOUNDED_BODIES } from './bounded-bodies.js';
 import { type InvalidField, RequestInvalid } from './http-errors.js';
 
 /**
@@ -69,6 +70,15 @@ export function pointer(path: readonly PropertyKey[]): string {
  */
 export const boundedValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
   const part = (httpPart ?? 'body') as InvalidField['in'];
+  const bounded = BOUNDED_BODIES.get(schema);
+  if (bounded) {
+    return (data) => {
+      const issues = bounded(data, zodIssues);
+      return issues.length === 0
+        ? { value: data }
+        : { error: new RequestInvalid(issues.map((issue) => ({ in: part, ...issue }))) };
+    };
+  }
   return (data) => {
     try {
       const result = z.safeDecode(schema, data, { error: requestErrorMap });
@@ -84,3 +94,11 @@ export const boundedValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ sch
     }
   };
 };
+
+/** zod's issues for `data` (none when it fits), with the messages above. */
+export function zodIssues(schema: z.ZodType, data: unknown): { path: string; message: string }[] {
+  const result = z.safeDecode(schema, data, { error: requestErrorMap });
+  return result.success
+    ? []
+    : result.error.issues.map((issue) => ({ path: pointer(issue.path), message: issue.message }));
+}

@@ -35,7 +35,7 @@ const IdOrBlankSchema = z
   .meta({ description: 'An id; blank strings (white space only, any length) are ignored.' });
 
 /** Names the refused id and the rule it breaks (SPEC section 1). */
-function explainId(input: unknown, problemOf: (id: string) => string | undefined): string {
+export function explainId(input: unknown, problemOf: (id: string) => string | undefined): string {
   const id = String(input);
   const shown = id.length > 80 ? `${id.slice(0, 80)}…` : id;
   return `id ${JSON.stringify(shown)} ${problemOf(id) ?? 'is not valid'}`;

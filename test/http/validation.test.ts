@@ -15,10 +15,15 @@ describe('validation of very invalid bodies', () => {
       payload: importBody(Array(300_000).fill('0')),
     });
     const problem = expectProblem(response, 400);
-    expect(problem.errors).toEqual([{ in: 'body', path: '/', message: 'has too many invalid values to list' }]);
+    expect(problem.errors).toHaveLength(100);
+    expect(problem.errors?.[0]).toEqual({
+      in: 'body',
+      path: '/EpicA/Tasks/0',
+      message: 'Invalid input: expected string, received number',
+    });
   });
 
-  it('lists at most 100 invalid fields and counts the rest', async () => {
+  it('stops at 100 invalid fields and says so', async () => {
     const app = await buildTestApp();
     const response = await app.inject({
       method: 'POST',
@@ -28,7 +33,11 @@ describe('validation of very invalid bodies', () => {
     });
     const problem = expectProblem(response, 400);
     expect(problem.errors).toHaveLength(100);
-    expect(problem.detail).toMatch(/; and 900 more$/);
+    expect(problem.errors?.[99]).toEqual({
+      in: 'body',
+      path: '/',
+      message: 'validation stopped after 99 invalid fields; there may be more',
+    });
     expect((await app.inject('/v1/backlog')).json()).toEqual({ epics: [] });
   });
 });
