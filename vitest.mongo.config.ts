@@ -13,6 +13,7 @@ export default defineConfig({
       'test/http/request-id.test.ts',
       // Hostile input read back from a second replica on the same database.
       'test/hostile/ids.test.ts',
+      'test/hostile/repeated-keys.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

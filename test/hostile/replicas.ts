@@ -10,7 +10,7 @@ import { TEST_ENV } from '../helpers/test-app.js';
 
 /**
  * A service that takes hostile requests, and a way to read back what it stored
- * from elsewhere: on MongoDB (the mongo suite sets MONGODB_URI) a second replica
+ * from elsewhere: on MongoDB (the mongo suite sets TEST_STORE=mongo) a second replica
  * on the same database; otherwise the file store reopened, as after a restart.
  */
 export interface Replicas {
@@ -35,7 +35,7 @@ export async function openReplicas(env: Record<string, string> = {}): Promise<Re
     }
   };
 
-  if (process.env.MONGODB_URI) {
+  if (process.env.TEST_STORE === 'mongo') {
     const { dropDatabase, openMongoStore, uniqueDbName } = await import('../mongo/mongo-support.js');
     const dbName = uniqueDbName();
     const writer = await serve(await openMongoStore(dbName));
