@@ -2,6 +2,16 @@ import { SPEC_EXAMPLE } from '../schemas/spec-example.js';
 import type { OperationExamples } from './openapi-examples.js';
 import { PROBLEM_TYPES } from './problem-types.js';
 
+/** The example backlog's epics as GET /v1/backlog answers them; most answers repeat some. */
+const VIEW = {
+  EpicA: { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
+  EpicB: { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+  EpicC: { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
+  EpicD: { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
+  EpicE: { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+};
+const EXAMPLE_VIEWS = [VIEW.EpicA, VIEW.EpicB, VIEW.EpicC, VIEW.EpicD, VIEW.EpicE];
+
 /**
  * Every example request of the OpenAPI document and the answer it gets on the example
  * backlog (EXAMPLE_BACKLOG, the dictionary of SPEC section 1), by operationId and
@@ -9,21 +19,7 @@ import { PROBLEM_TYPES } from './problem-types.js';
  * 409. test/http/openapi-examples.test.ts replays each one and compares the answer.
  */
 export const OPERATION_EXAMPLES: OperationExamples = {
-  getBacklog: {
-    ok: {
-      summary: 'The example backlog',
-      status: 200,
-      response: {
-        epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
-          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
-          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
-        ],
-      },
-    },
-  },
+  getBacklog: { ok: { summary: 'The example backlog', status: 200, response: { epics: EXAMPLE_VIEWS } } },
   importBacklog: {
     ok: {
       summary: 'Merge a new epic linked to EpicC',
@@ -31,11 +27,11 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 200,
       response: {
         epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
-          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
-          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+          VIEW.EpicA,
+          VIEW.EpicB,
+          VIEW.EpicC,
+          VIEW.EpicD,
+          VIEW.EpicE,
           { id: 'EpicF', status: 'wip', tasks: ['TaskF1'], bugs: [], epics: ['EpicC'] },
         ],
       },
@@ -69,15 +65,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'Replace with the example backlog of the contract',
       body: SPEC_EXAMPLE,
       status: 200,
-      response: {
-        epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
-          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
-          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
-        ],
-      },
+      response: { epics: EXAMPLE_VIEWS },
     },
     invalid: {
       summary: 'A list given as a string',
@@ -152,11 +140,11 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 201,
       response: {
         epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
-          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
-          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+          VIEW.EpicA,
+          VIEW.EpicB,
+          VIEW.EpicC,
+          VIEW.EpicD,
+          VIEW.EpicE,
           { id: 'EpicF', status: 'wip', tasks: ['TaskF1'], bugs: [], epics: ['EpicC'] },
         ],
       },
@@ -266,14 +254,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'Delete EpicD (its link to EpicC goes with it)',
       params: { epicId: 'EpicD' },
       status: 200,
-      response: {
-        epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
-          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
-        ],
-      },
+      response: { epics: [VIEW.EpicA, VIEW.EpicB, VIEW.EpicC, VIEW.EpicE] },
     },
     invalid: {
       summary: 'An id with a leading space',
@@ -307,11 +288,11 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 201,
       response: {
         epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          VIEW.EpicA,
+          VIEW.EpicB,
           { id: 'EpicC', status: 'wip', tasks: ['TaskC1'], bugs: [], epics: [] },
           { id: 'EpicD', status: 'blocked', tasks: [], bugs: [], epics: ['EpicC'] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+          VIEW.EpicE,
         ],
       },
     },
@@ -392,11 +373,11 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 201,
       response: {
         epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          VIEW.EpicA,
+          VIEW.EpicB,
           { id: 'EpicC', status: 'pending_validation', tasks: [], bugs: ['BugC1'], epics: [] },
           { id: 'EpicD', status: 'pending_validation', tasks: [], bugs: [], epics: ['EpicC'] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+          VIEW.EpicE,
         ],
       },
     },
@@ -446,10 +427,10 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 201,
       response: {
         epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
-          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
-          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
+          VIEW.EpicA,
+          VIEW.EpicB,
+          VIEW.EpicC,
+          VIEW.EpicD,
           { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: ['EpicC'] },
         ],
       },
@@ -503,10 +484,10 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       response: {
         epics: [
           { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: [] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
-          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
-          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+          VIEW.EpicB,
+          VIEW.EpicC,
+          VIEW.EpicD,
+          VIEW.EpicE,
         ],
       },
     },
@@ -553,11 +534,11 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 201,
       response: {
         epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          VIEW.EpicA,
+          VIEW.EpicB,
           { id: 'EpicC', status: 'wip', tasks: ['TaskC1'], bugs: [], epics: [] },
           { id: 'EpicD', status: 'blocked', tasks: [], bugs: [], epics: ['EpicC'] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+          VIEW.EpicE,
         ],
       },
     },
@@ -604,10 +585,10 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       response: {
         epics: [
           { id: 'EpicA', status: 'wip', tasks: ['TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
-          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
-          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+          VIEW.EpicB,
+          VIEW.EpicC,
+          VIEW.EpicD,
+          VIEW.EpicE,
         ],
       },
     },
@@ -652,11 +633,11 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 201,
       response: {
         epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
+          VIEW.EpicA,
+          VIEW.EpicB,
           { id: 'EpicC', status: 'pending_validation', tasks: [], bugs: ['BugB1'], epics: [] },
           { id: 'EpicD', status: 'pending_validation', tasks: [], bugs: [], epics: ['EpicC'] },
-          { id: 'EpicE', status: 'pending_validation', tasks: [], bugs: ['BugE1'], epics: [] },
+          VIEW.EpicE,
         ],
       },
     },
@@ -705,10 +686,10 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 200,
       response: {
         epics: [
-          { id: 'EpicA', status: 'wip', tasks: ['TaskA1', 'TaskA2'], bugs: [], epics: ['EpicB'] },
-          { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [] },
-          { id: 'EpicC', status: 'completed', tasks: [], bugs: [], epics: [] },
-          { id: 'EpicD', status: 'completed', tasks: [], bugs: [], epics: ['EpicC'] },
+          VIEW.EpicA,
+          VIEW.EpicB,
+          VIEW.EpicC,
+          VIEW.EpicD,
           { id: 'EpicE', status: 'completed', tasks: [], bugs: [], epics: [] },
         ],
       },
