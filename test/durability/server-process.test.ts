@@ -158,6 +158,8 @@ describe.concurrent('the server process', { timeout: 60_000 }, () => {
         expect(exit.code, server.output).not.toBe(0);
         expect(exit.code, server.output).not.toBeNull();
         expect(server.output).toContain(file);
+        // Said once: one line, not a log line and the same again on stderr.
+        expect(server.output.split('\n').filter((line) => line.includes(file))).toHaveLength(1);
         expect(server.output).toMatch(/damaged/);
         expect(await readFile(file, 'utf8')).toBe(damage(text));
       }),
