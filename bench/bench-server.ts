@@ -35,6 +35,8 @@ export interface Answer {
 
 export interface BenchServer {
   readonly pid: number;
+  /** For clients of their own (several connections at once). */
+  readonly baseUrl: string;
   request(method: string, url: string, options?: { body?: string; headers?: Record<string, string> }): Promise<Answer>;
   /** Resident set size of the server process (VmRSS) and its peak so far (VmHWM), in bytes. */
   memory(): Promise<{ rss: number; peak: number }>;
@@ -99,6 +101,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   const pid = child.pid as number;
   return {
     pid,
+    baseUrl: `http://127.0.0.1:${port}`,
     request,
     memory: () => processMemory(pid),
     async stop() {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { registerEtag } from '../http/etag.js';
+import { fairTurns } from '../http/fair-turns.js';
 import { backlogRoutes } from './backlog.js';
 import { bugRoutes } from './bugs.js';
 import { epicRoutes } from './epics.js';
@@ -27,6 +28,7 @@ async function apiV1Routes(v1: FastifyInstance): Promise<void> {
   v1.addHook('onRequest', async (_request, reply) => {
     reply.header('cache-control', 'no-cache');
   });
+  v1.addHook('preHandler', fairTurns());
 
   await v1.register(backlogRoutes);
   await v1.register(epicRoutes);
