@@ -8,15 +8,16 @@ export const MAX_ID_LENGTH = 200;
 // something else in other regex dialects (clients validate with this pattern too).
 const SPACE = ' \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 const CONTROL = '\\u0000-\\u001f\\u007f';
-// Lone UTF-16 surrogates: MongoDB (BSON is UTF-8) would store U+FFFD instead, a different id.
-// With the `u` flag a well-formed pair is one code point and never matches this range.
-const SURROGATE = '\\ud800-\\udfff';
 // Blank list items are ignored (SPEC section 1): any white space trim() removes, tabs and line breaks included.
 const BLANK = `${SPACE}\\t\\n\\u000b\\f\\r`;
-const EDGE = `[^${CONTROL}${SURROGATE}${SPACE}]`;
-const INNER = `[^${CONTROL}${SURROGATE}]`;
+const EDGE = `[^${CONTROL}${SPACE}]`;
+const INNER = `[^${CONTROL}]`;
 
-/** 1 to 200 code points, well-formed, no control characters, no white space at either end. */
+/**
+ * 1 to 200 code points, no control characters, no white space at either end. The
+ * pattern cannot say "well-formed": other dialects (Rust, Python) cannot even hold a
+ * lone surrogate, and refuse a pattern that names one; idProblem checks it.
+ */
 const ID = `${EDGE}(?:${INNER}{0,${MAX_ID_LENGTH - 2}}${EDGE})?`;
 const RESERVED = [...RESERVED_EPIC_IDS].map((id) => `${id}$`).join('|');
 
@@ -37,8 +38,9 @@ export function isBlank(value: string): boolean {
 export function idProblem(id: string): string | undefined {
   if (id.length === 0) return 'must not be empty';
   if ([...id].length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters`;
-  if (idRegex.test(id)) return undefined;
+  // A lone surrogate: MongoDB (BSON is UTF-8) would store U+FFFD instead, a different id.
   if (!id.isWellFormed()) return 'must be well-formed Unicode (it contains a lone surrogate such as \\ud800)';
+  if (idRegex.test(id)) return undefined;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rule refuses
   if (/[\u0000-\u001f\u007f]/u.test(id)) return 'must not contain control characters';
   return 'must not start or end with white space';

@@ -14,9 +14,17 @@ import { SPEC_EXAMPLE } from './spec-example.js';
 // does; zod's max() would count UTF-16 units and refuse what the document allows.
 const idLength = { minLength: 1, maxLength: MAX_ID_LENGTH };
 
+// The id patterns cannot refuse a lone surrogate (ids.ts): each id schema checks it too.
+const wellFormed = (problemOf: (id: string) => string | undefined) =>
+  [
+    (id: string) => id.isWellFormed(),
+    { error: (issue: { input: unknown }) => explainId(issue.input, problemOf) },
+  ] as const;
+
 export const IdSchema = z
   .string()
-  .regex(new RegExp(ID_PATTERN, 'u'), { error: (issue) => explainId(issue.input, idProblem) })
+  .regex(new RegExp(ID_PATTERN, 'u'), { error: (issue) => explainId(issue.input, idProblem), abort: true })
+  .refine(...wellFormed(idProblem))
   .meta({
     ...idLength,
     description:
@@ -26,12 +34,14 @@ export const IdSchema = z
 
 export const EpicIdSchema = z
   .string()
-  .regex(new RegExp(EPIC_ID_PATTERN, 'u'), { error: (issue) => explainId(issue.input, epicIdProblem) })
+  .regex(new RegExp(EPIC_ID_PATTERN, 'u'), { error: (issue) => explainId(issue.input, epicIdProblem), abort: true })
+  .refine(...wellFormed(epicIdProblem))
   .meta({ ...idLength, description: 'An epic id: any id but the reserved `blocked`.', examples: ['EpicA'] });
 
 const IdOrBlankSchema = z
   .string()
-  .regex(new RegExp(ID_OR_BLANK_PATTERN, 'u'), { error: (issue) => explainId(issue.input, idProblem) })
+  .regex(new RegExp(ID_OR_BLANK_PATTERN, 'u'), { error: (issue) => explainId(issue.input, idProblem), abort: true })
+  .refine(...wellFormed(idProblem))
   .meta({ description: 'An id; blank strings (white space only, any length) are ignored.' });
 
 /** Names the refused id and the rule it breaks (SPEC section 1). */
