@@ -1,6 +1,12 @@
 """Schemathesis hooks for scripts/suites/schemathesis.sh (named by `hooks` in schemathesis.toml).
 
-Each stateful scenario starts from an empty backlog. Without it the backlog keeps
+1. Ids with Unicode edge cases: a generated body's valid `id` is sometimes swapped for
+   one of EDGE_IDS (combining marks, astral characters, the last code point, line and
+   zero-width separators inside an id, characters that are special in a URL).
+2. A check, `ids_read_back_as_sent`: an id a 201 acknowledged is in the answer exactly
+   as sent, and a new epic reads back under its id with that very id (SPEC section 1:
+   an id is stored, answered and matched exactly as sent).
+3. Each stateful scenario starts from an empty backlog. Without it the backlog keeps
 whatever earlier scenarios left, the same generated steps get different answers
 when Hypothesis replays a prefix (an epic id taken: 409 instead of 201), and
 Hypothesis ends the phase early on "inconsistent data generation" after a dozen
@@ -11,8 +17,12 @@ scripts/requirements-schemathesis.txt). The reset is an ordinary authenticated
 """
 
 import os
+import unicodedata
+from urllib.parse import quote
 
 import requests
+import schemathesis
+from hypothesis import strategies as st
 from schemathesis.generation.stateful.state_machine import APIStateMachine
 
 _BASE_URL = os.environ["SCHEMATHESIS_BASE_URL"]
@@ -32,3 +42,64 @@ def _init_with_empty_backlog(self) -> None:
 
 
 APIStateMachine.__init__ = _init_with_empty_backlog
+
+
+# Valid ids (SPEC section 1) that a careless store, router or client would change.
+EDGE_IDS = [
+    "e\u0301",  # e + combining acute: not normalised to é
+    "\u00e9",  # é, precomposed: a different id from the one above
+    "\U0001f680",  # astral: a surrogate pair in UTF-16, one code point
+    "\U0010ffff",  # the last code point
+    "\U0001d518\U0001d52b\U0001d526",  # mathematical letters
+    "a\u2028b",  # a line separator inside: legal in JSON, once illegal in JavaScript strings
+    "a\u200bb",  # a zero-width space inside
+    "\u200b",  # a zero-width space alone: not white space to trim()
+    "\ufb00",  # a ligature, which case folding would expand
+    "a b",
+    "%2F/?#&=+",  # special in a URL path or query
+    "\u05d0\u05d1",  # right-to-left letters
+    "x" * 200,  # the longest id
+    "\U0001f600" * 200,  # the longest id in astral characters
+]
+
+
+def _is_valid_id(value: object) -> bool:
+    """The id rule of src/domain/ids.ts, for deciding whether swapping keeps a case's validity."""
+    if not isinstance(value, str) or not 1 <= len(value) <= 200 or value == "blocked":
+        return False
+    # Stricter than the rule (Python strips more than JavaScript's trim()), which is enough here.
+    if value.strip() != value or value.strip("\ufeff") != value:
+        return False
+    return not any(unicodedata.category(char) in ("Cc", "Cs") for char in value)
+
+
+@schemathesis.hook
+def flatmap_body(context, body):
+    # Only a valid id is swapped, for another valid one: a positive case stays positive,
+    # and a negative one stays negative for the reason it was generated.
+    if isinstance(body, dict) and _is_valid_id(body.get("id")):
+        return st.one_of(st.just(body), st.sampled_from(EDGE_IDS).map(lambda edge: {**body, "id": edge}))
+    return st.just(body)
+
+
+@schemathesis.check
+def ids_read_back_as_sent(ctx, response, case):
+    """An id acknowledged with 201 is answered, and read back, exactly as sent."""
+    if case.method.upper() != "POST" or response.status_code != 201 or not isinstance(case.body, dict):
+        return None
+    sent = case.body.get("id")
+    if not isinstance(sent, str):
+        return None
+    epics = response.json().get("epics", [])
+    answered = {epic["id"] for epic in epics} | {item for epic in epics for item in epic["tasks"] + epic["bugs"]}
+    if sent not in answered:
+        raise AssertionError(f"id {sent!r} was acknowledged with 201, but the answer holds no such id")
+    if case.path == "/v1/epics":
+        read = requests.get(
+            f"{_BASE_URL}/v1/epics/{quote(sent, safe='')}",
+            headers={"Authorization": f"Bearer {_API_KEY}"},
+            timeout=10,
+        )
+        if read.status_code != 200 or read.json().get("id") != sent:
+            raise AssertionError(f"epic {sent!r} reads back as {read.status_code} {read.text[:200]!r}")
+    return None
