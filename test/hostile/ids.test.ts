@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idProblem } from '../../src/domain/ids.js';
 import { backlogFromDictionary, InvalidId } from '../../src/domain/index.js';
 import { expectProblem } from '../helpers/test-app.js';
-import { exported, openReplicas, type Replicas } from './replicas.js';
+import { exported, seededReplicas } from './replicas.js';
 
 // Issue 12, case 1: BSON is UTF-8, so MongoDB stored `t\ud800` and `t\ud801` both as `t\ufffd`.
 const LONE_SURROGATES = ['t\ud800', 't\ud801', '\udc00', 'a\udfff\ud800b'];
@@ -23,55 +23,49 @@ const requests = (id: string): [string, string, string, unknown][] => [
 ];
 
 describe('ids are stored exactly as sent (issue 12, case 1)', () => {
-  let replicas: Replicas;
-  beforeEach(async () => {
-    replicas = await openReplicas();
-    const seeded = await replicas.writer.inject({ method: 'PUT', url: '/v1/backlog', payload: SEED });
-    expect(seeded.statusCode, seeded.body).toBe(200);
-  });
-  afterEach(() => replicas.close());
+  const replicas = seededReplicas(SEED);
 
   it.each(LONE_SURROGATES)(
     'refuses the ill-formed id %j everywhere with a 400 naming it; nothing stored',
     async (id) => {
-      const before = await exported(replicas.writer);
+      const before = await exported(replicas().writer);
       for (const [what, method, url, payload] of requests(id)) {
-        const response = await replicas.writer.inject({ method: method as 'POST', url, payload: payload as object });
+        const response = await replicas().writer.inject({ method: method as 'POST', url, payload: payload as object });
         const problem = expectProblem(response, 400);
         expect(problem.detail, what).toContain(JSON.stringify(id).slice(1, -1));
         expect(problem.detail, what).toMatch(/well-formed Unicode/);
       }
-      expect(await exported(await replicas.readBack())).toEqual(before);
+      expect(await exported(await replicas().readBack())).toEqual(before);
     },
   );
 
   it('keeps two tasks that differ only in a lone surrogate from becoming one: both refused, every replica serves', async () => {
-    const first = await replicas.writer.inject({
+    const first = await replicas().writer.inject({
       method: 'POST',
       url: '/v1/tasks',
       payload: { id: 't\ud800', epic: 'E1' },
     });
-    const second = await replicas.writer.inject({
+    const second = await replicas().writer.inject({
       method: 'POST',
       url: '/v1/tasks',
       payload: { id: 't\ud801', epic: 'E2' },
     });
     expectProblem(first, 400);
     expectProblem(second, 400);
-    const reader = await replicas.readBack();
+    const reader = await replicas().readBack();
     expect((await reader.inject({ url: '/v1/tasks' })).json()).toEqual([{ id: 'T1', epic: 'E1' }]);
     expect((await reader.inject({ url: '/readyz' })).statusCode).toBe(200);
   });
 
   it('stores, answers and matches well-formed unusual ids exactly, on another replica too', async () => {
     const ids = ['t😀', '\u{10ffff}', 'e\u0301', '\u00e9', 'ﬀ', '\u200b', 'a b', '__proto__', 'τ/%?#'];
-    const created = await replicas.writer.inject({
+    const created = await replicas().writer.inject({
       method: 'POST',
       url: '/v1/epics',
       payload: { id: 'E3', tasks: ids },
     });
     expect(created.statusCode, created.body).toBe(201);
-    const reader = await replicas.readBack();
+    const reader = await replicas().readBack();
     const tasks = (await reader.inject({ url: '/v1/epics/E3' })).json().tasks as string[];
     expect(tasks).toEqual(ids);
     for (const id of ids) {
@@ -82,7 +76,10 @@ describe('ids are stored exactly as sent (issue 12, case 1)', () => {
   });
 
   it('answers a path id that is not percent-encoded UTF-8 with a 400 naming it', async () => {
-    const problem = expectProblem(await replicas.writer.inject({ method: 'DELETE', url: '/v1/tasks/t%ED%A0%80' }), 400);
+    const problem = expectProblem(
+      await replicas().writer.inject({ method: 'DELETE', url: '/v1/tasks/t%ED%A0%80' }),
+      400,
+    );
     expect(problem.detail).toContain('t%ED%A0%80');
     expect(problem.detail).toMatch(/well-formed Unicode/);
   });

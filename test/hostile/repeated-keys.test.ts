@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectProblem } from '../helpers/test-app.js';
-import { exported, openReplicas, type Replicas } from './replicas.js';
+import { exported, seededReplicas } from './replicas.js';
 
 // Issue 12, case 11: `{"Dup":{"Tasks":["T1"]},"Dup":{"Tasks":["T2"]}}` imported only T2.
 const SEED = { E1: { Tasks: ['T0'] } };
@@ -24,22 +24,16 @@ const REPEATED: [string, string, string, string, string][] = [
 ];
 
 describe('a key repeated inside one JSON object (issue 12, case 11)', () => {
-  let replicas: Replicas;
-  beforeEach(async () => {
-    replicas = await openReplicas();
-    const seeded = await replicas.writer.inject({ method: 'PUT', url: '/v1/backlog', payload: SEED });
-    expect(seeded.statusCode, seeded.body).toBe(200);
-  });
-  afterEach(() => replicas.close());
+  const replicas = seededReplicas(SEED);
 
   it.each(REPEATED)('refuses %s with a 400 naming %s; nothing stored', async (_what, key, method, url, body) => {
-    const answer = await replicas.writer.inject({
+    const answer = await replicas().writer.inject({
       method: method as 'POST',
       url,
       headers: { 'content-type': 'application/json' },
       payload: body,
     });
     expect(expectProblem(answer, 400).detail).toContain(JSON.stringify(key));
-    expect(await exported(await replicas.readBack())).toEqual({ E1: { Tasks: ['T0'], Bugs: [], Epics: [] } });
+    expect(await exported(await replicas().readBack())).toEqual({ E1: { Tasks: ['T0'], Bugs: [], Epics: [] } });
   });
 });

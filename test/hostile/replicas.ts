@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { BacklogStore } from '../../src/domain/index.js';
@@ -69,4 +70,22 @@ export async function exported(app: FastifyInstance): Promise<unknown> {
   const response = await app.inject({ url: '/v1/export' });
   if (response.statusCode !== 200) throw new Error(`GET /v1/export: ${response.statusCode} ${response.body}`);
   return response.json();
+}
+
+/** Fresh replicas for each test of the calling describe block, the backlog replaced by `seed` first. */
+export function seededReplicas(seed: Record<string, unknown>): () => Replicas {
+  let replicas: Replicas | undefined;
+  beforeEach(async () => {
+    replicas = await openReplicas();
+    const seeded = await replicas.writer.inject({ method: 'PUT', url: '/v1/backlog', payload: seed });
+    expect(seeded.statusCode, seeded.body).toBe(200);
+  });
+  afterEach(async () => {
+    await replicas?.close();
+    replicas = undefined;
+  });
+  return () => {
+    if (!replicas) throw new Error('seededReplicas() is only ready inside tests');
+    return replicas;
+  };
 }

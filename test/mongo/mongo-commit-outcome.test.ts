@@ -1,7 +1,7 @@
 import { ClientSession, MongoServerError } from 'mongodb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectProblem } from '../helpers/test-app.js';
-import { exported, openReplicas, type Replicas } from '../hostile/replicas.js';
+import { exported, seededReplicas } from '../hostile/replicas.js';
 
 // Issue 12, case 4: any commitTransaction error was answered "nothing was written", even
 // when the commit had been applied and only its acknowledgement was lost.
@@ -36,20 +36,14 @@ function loseNextCommitAcknowledgement(repeats: number): { calls: () => number }
 }
 
 describe('a MongoDB commit whose outcome is unknown (issue 12, case 4)', () => {
-  let replicas: Replicas;
-  beforeEach(async () => {
-    replicas = await openReplicas();
-    const seeded = await replicas.writer.inject({ method: 'POST', url: '/v1/epics', payload: { id: 'E1' } });
-    expect(seeded.statusCode, seeded.body).toBe(201);
-  });
-  afterEach(async () => {
+  const replicas = seededReplicas({ E1: {} });
+  afterEach(() => {
     vi.restoreAllMocks();
-    await replicas.close();
   });
 
   it('commits again when the acknowledgement is lost once, and answers 201 for a write that is stored', async () => {
     const fault = loseNextCommitAcknowledgement(0);
-    const answer = await replicas.writer.inject({
+    const answer = await replicas().writer.inject({
       method: 'POST',
       url: '/v1/tasks',
       payload: { id: 'T1', epic: 'E1' },
@@ -57,12 +51,12 @@ describe('a MongoDB commit whose outcome is unknown (issue 12, case 4)', () => {
     expect(answer.statusCode, answer.body).toBe(201);
     expect(fault.calls()).toBe(2);
     vi.restoreAllMocks();
-    expect(await exported(await replicas.readBack())).toEqual({ E1: { Tasks: ['T1'], Bugs: [], Epics: [] } });
+    expect(await exported(await replicas().readBack())).toEqual({ E1: { Tasks: ['T1'], Bugs: [], Epics: [] } });
   });
 
   it('answers 503 saying the outcome is unknown, never "nothing was written", when it stays unknown', async () => {
     const fault = loseNextCommitAcknowledgement(10);
-    const answer = await replicas.writer.inject({
+    const answer = await replicas().writer.inject({
       method: 'POST',
       url: '/v1/tasks',
       payload: { id: 'T1', epic: 'E1' },
@@ -73,6 +67,6 @@ describe('a MongoDB commit whose outcome is unknown (issue 12, case 4)', () => {
     expect(fault.calls()).toBeGreaterThan(1);
     vi.restoreAllMocks();
     // The write was applied: the 503 did not report an acknowledged write as refused.
-    expect(await exported(await replicas.readBack())).toEqual({ E1: { Tasks: ['T1'], Bugs: [], Epics: [] } });
+    expect(await exported(await replicas().readBack())).toEqual({ E1: { Tasks: ['T1'], Bugs: [], Epics: [] } });
   });
 });
