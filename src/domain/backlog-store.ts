@@ -1,23 +1,53 @@
 import type { Backlog } from './backlog.js';
+import type { Change } from './change.js';
+
+/** A committed backlog and its revision: a number that grows with every commit. */
+export interface Committed {
+  readonly backlog: Backlog;
+  readonly revision: number;
+}
+
+/** The outcome of an update: the committed backlog, and the change it made (empty when nothing was written). */
+export interface Commit extends Committed {
+  readonly change: Change;
+}
+
+export interface UpdateOptions {
+  /** Commit only if the current revision is one of these (If-Match); otherwise RevisionMismatch, nothing written. */
+  readonly ifRevision?: readonly number[];
+}
 
 /**
  * Where the backlog lives. Every implementation passes the contract suite in
  * test/repo/backlog-store.contract.ts.
  */
 export interface BacklogStore {
-  /** The latest committed backlog. */
-  read(): Promise<Backlog>;
+  /** The latest committed backlog and its revision. Use the backlog before the next await: a commit retires it. */
+  read(): Promise<Committed>;
   /**
-   * Applies `change` to the latest committed backlog and commits the result
-   * atomically: concurrent updates never lose one another, and when `change`
-   * throws (a DomainError) or the commit fails, nothing is written and the error
-   * is rethrown. `change` may run more than once (optimistic retries), so it
-   * must be pure. Resolves to the committed backlog.
+   * Plans a change on the latest committed backlog and commits it atomically:
+   * concurrent updates never lose one another, and when `plan` throws (a
+   * DomainError) or the commit fails, nothing is written and the error is
+   * rethrown. `plan` may run more than once (optimistic retries), so it must be
+   * pure. A change that changes nothing commits nothing and keeps the revision.
    */
-  update(change: (backlog: Backlog) => Backlog): Promise<Backlog>;
+  update(plan: (backlog: Backlog) => Change, options?: UpdateOptions): Promise<Commit>;
   /** Resolves when the store can serve requests; rejects with StoreUnavailable otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The request named a revision (If-Match) that is no longer the current one; nothing was written. */
+export class RevisionMismatch extends Error {
+  constructor(readonly current: number) {
+    super(`The backlog has moved on to revision ${current}; read it again and retry`);
+    this.name = 'RevisionMismatch';
+  }
+}
+
+/** Throws RevisionMismatch unless the options accept the current revision. */
+export function checkRevision(current: number, options: UpdateOptions | undefined): void {
+  if (options?.ifRevision && !options.ifRevision.includes(current)) throw new RevisionMismatch(current);
 }
 
 /** The store cannot be reached now; the request can be retried and nothing was half-written. */

@@ -1,4 +1,5 @@
 import { EpicNotFound } from './errors.js';
+import type { Status } from './status.js';
 
 export interface Epic {
   readonly id: string;
@@ -8,49 +9,127 @@ export interface Epic {
   readonly epics: readonly string[];
 }
 
+/** What a backlog holds besides its epics: each derived from them, kept in step by every change. */
+export interface BacklogIndexes {
+  /** Epics in creation order; Map keys treat ids such as `__proto__` as ordinary keys. */
+  readonly epics: Map<string, Epic>;
+  /** Creation rank of each epic: parents, reporters and query answers are sorted by it. */
+  readonly order: Map<string, number>;
+  nextOrder: number;
+  readonly statuses: Map<string, Status>;
+  /** How many epics have each status. */
+  readonly statusCounts: Map<Status, number>;
+  /** The epic that owns each task. */
+  readonly taskOwners: Map<string, string>;
+  /** The epics that report each bug. */
+  readonly bugReporters: Map<string, Set<string>>;
+  /** The epics that link to each epic (only epics that have parents are keys). */
+  readonly parents: Map<string, Set<string>>;
+}
+
+const NO_IDS: ReadonlySet<string> = new Set();
+
 /**
- * The whole backlog. A Map keeps creation order and treats ids such as
- * `__proto__` as ordinary keys. Operations never mutate a backlog: they return a
- * new one that shares every unchanged Epic object with the old.
+ * The whole backlog with its indexes and statuses. It is built only by the domain
+ * (`backlogFromEpics`, `applyChange`), so the indexes always agree with the epics.
+ *
+ * A change is applied in place, at the cost of what it changes, and the backlog it
+ * was applied to is retired: any later read of it throws. A store hands out the
+ * current backlog only, and every reader uses it before its next await.
  */
-export interface Backlog {
-  readonly epics: ReadonlyMap<string, Epic>;
-}
+export class Backlog {
+  #indexes: BacklogIndexes | undefined;
 
-export const emptyBacklog: Backlog = { epics: new Map() };
+  /** @internal Use backlogFromEpics or applyChange. */
+  constructor(indexes: BacklogIndexes) {
+    this.#indexes = indexes;
+  }
 
-export function backlogOf(epics: Iterable<Epic>): Backlog {
-  return { epics: new Map([...epics].map((epic) => [epic.id, epic])) };
-}
+  /** @internal The indexes, for the domain modules that keep them in step. */
+  get indexes(): BacklogIndexes {
+    if (!this.#indexes) throw new Error('This backlog was superseded by a later change; read the current one');
+    return this.#indexes;
+  }
 
-export function getEpic(backlog: Backlog, epicId: string): Epic {
-  const epic = backlog.epics.get(epicId);
-  if (!epic) throw new EpicNotFound(epicId);
-  return epic;
-}
+  /** @internal Hands the indexes to the next backlog. */
+  retire(): BacklogIndexes {
+    const indexes = this.indexes;
+    this.#indexes = undefined;
+    return indexes;
+  }
 
-export function withEpic(backlog: Backlog, epic: Epic): Backlog {
-  const epics = new Map(backlog.epics);
-  epics.set(epic.id, epic);
-  return { epics };
+  get epics(): ReadonlyMap<string, Epic> {
+    return this.indexes.epics;
+  }
+
+  get statuses(): ReadonlyMap<string, Status> {
+    return this.indexes.statuses;
+  }
+
+  /** How many epics have each status (a status no epic has counts 0, or is absent). */
+  get statusCounts(): ReadonlyMap<Status, number> {
+    return this.indexes.statusCounts;
+  }
+
+  get size(): number {
+    return this.indexes.epics.size;
+  }
+
+  has(epicId: string): boolean {
+    return this.indexes.epics.has(epicId);
+  }
+
+  /** The epic, or EpicNotFound. */
+  epic(epicId: string): Epic {
+    const epic = this.indexes.epics.get(epicId);
+    if (!epic) throw new EpicNotFound(epicId);
+    return epic;
+  }
+
+  status(epicId: string): Status {
+    const status = this.indexes.statuses.get(epicId);
+    if (status === undefined) throw new EpicNotFound(epicId);
+    return status;
+  }
+
+  taskOwner(taskId: string): string | undefined {
+    return this.indexes.taskOwners.get(taskId);
+  }
+
+  get taskOwners(): ReadonlyMap<string, string> {
+    return this.indexes.taskOwners;
+  }
+
+  /** The epics that report the bug (none when nobody does). */
+  reportersOf(bugId: string): ReadonlySet<string> {
+    return this.indexes.bugReporters.get(bugId) ?? NO_IDS;
+  }
+
+  /** The epics that link to `epicId`. */
+  parentsOf(epicId: string): ReadonlySet<string> {
+    return this.indexes.parents.get(epicId) ?? NO_IDS;
+  }
+
+  /** Ids sorted in creation order. */
+  inCreationOrder(ids: Iterable<string>): string[] {
+    const order = this.indexes.order;
+    return [...ids].sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
+  }
 }
 
 /** Epics whose links include `epicId`, in creation order. */
 export function parentsOf(backlog: Backlog, epicId: string): string[] {
-  return [...backlog.epics.values()].filter((epic) => epic.epics.includes(epicId)).map((epic) => epic.id);
+  backlog.epic(epicId);
+  return backlog.inCreationOrder(backlog.parentsOf(epicId));
 }
 
-/** The parents of every linked epic, each list in creation order. */
-export function parentIndex(backlog: Backlog): Map<string, string[]> {
-  return groupIds(backlog, (epic) => epic.epics);
-}
-
-/** `start` and every epic reachable from it through links. */
+/** `start` and every epic reachable from it through links: costs what it reaches. */
 export function reachableFrom(backlog: Backlog, start: string): Set<string> {
+  backlog.epic(start);
   const seen = new Set<string>([start]);
   const stack = [start];
   for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
-    for (const child of getEpic(backlog, id).epics) {
+    for (const child of backlog.epic(id).epics) {
       if (!seen.has(child)) {
         seen.add(child);
         stack.push(child);
@@ -60,29 +139,48 @@ export function reachableFrom(backlog: Backlog, start: string): Set<string> {
   return seen;
 }
 
-/** The epic that owns each task. */
-export function taskOwners(backlog: Backlog): Map<string, string> {
-  const owners = new Map<string, string>();
-  for (const epic of backlog.epics.values()) {
-    for (const task of epic.tasks) owners.set(task, epic.id);
-  }
-  return owners;
-}
-
-/** The epics that report each bug, in creation order. */
+/** The epics that report each bug, in creation order of the epics, bugs in order of first report. */
 export function bugReports(backlog: Backlog): Map<string, string[]> {
-  return groupIds(backlog, (epic) => epic.bugs);
+  return groupIds(backlog.epics.values(), (epic) => epic.bugs);
 }
 
-/** For each id that `idsOf` lists in some epic, the epics that list it, in creation order. */
-function groupIds(backlog: Backlog, idsOf: (epic: Epic) => readonly string[]): Map<string, string[]> {
+/** For each id that `idsOf` lists in some epic, the epics that list it, in the order given. */
+export function groupIds(epics: Iterable<Epic>, idsOf: (epic: Epic) => readonly string[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
-  for (const epic of backlog.epics.values()) {
+  for (const epic of epics) {
     for (const id of idsOf(epic)) {
-      const epics = groups.get(id);
-      if (epics) epics.push(epic.id);
+      const holders = groups.get(id);
+      if (holders) holders.push(epic.id);
       else groups.set(id, [epic.id]);
     }
   }
   return groups;
+}
+
+/** @internal Adds `member` to the group of `key` (index maintenance). */
+export function addToGroup(groups: Map<string, Set<string>>, key: string, member: string): void {
+  const group = groups.get(key);
+  if (group) group.add(member);
+  else groups.set(key, new Set([member]));
+}
+
+/** @internal Removes `member` from the group of `key`, dropping an empty group. */
+export function removeFromGroup(groups: Map<string, Set<string>>, key: string, member: string): void {
+  const group = groups.get(key);
+  if (!group) return;
+  group.delete(member);
+  if (group.size === 0) groups.delete(key);
+}
+
+/** @internal Records an epic's status, keeping the counts in step (`status` undefined: the epic is gone). */
+export function setStatus(indexes: BacklogIndexes, epicId: string, status: Status | undefined): void {
+  const before = indexes.statuses.get(epicId);
+  if (before === status) return;
+  if (before !== undefined) indexes.statusCounts.set(before, (indexes.statusCounts.get(before) ?? 1) - 1);
+  if (status === undefined) {
+    indexes.statuses.delete(epicId);
+    return;
+  }
+  indexes.statuses.set(epicId, status);
+  indexes.statusCounts.set(status, (indexes.statusCounts.get(status) ?? 0) + 1);
 }

@@ -1,5 +1,7 @@
 export * from './backlog.js';
 export * from './backlog-store.js';
+export * from './build.js';
+export * from './change.js';
 export * from './cycles.js';
 export * from './dictionary.js';
 export * from './errors.js';

@@ -1,11 +1,11 @@
-import { type Backlog, type Epic, getEpic, taskOwners, withEpic } from './backlog.js';
-import { findCycle } from './cycles.js';
+import type { Backlog, Epic } from './backlog.js';
+import { type Change, planChange } from './change.js';
+import { pathBetween } from './cycles.js';
 import {
   BugExists,
   BugNotFound,
   CycleDetected,
   EpicExists,
-  EpicNotFound,
   LinkExists,
   LinkNotFound,
   TaskExists,
@@ -14,6 +14,9 @@ import {
 } from './errors.js';
 import { assertEpicId, assertId } from './ids.js';
 
+// Every operation checks the rules on the backlog it is given and returns the Change
+// it makes, without touching that backlog: a store may run it again on a newer one.
+
 export interface NewEpic {
   readonly id: string;
   readonly tasks?: readonly string[];
@@ -21,89 +24,91 @@ export interface NewEpic {
   readonly epics?: readonly string[];
 }
 
-export function createEpic(backlog: Backlog, input: NewEpic): Backlog {
+export function createEpic(backlog: Backlog, input: NewEpic): Change {
   assertEpicId(input.id);
-  if (backlog.epics.has(input.id)) throw new EpicExists(input.id);
+  if (backlog.has(input.id)) throw new EpicExists(input.id);
   const epic: Epic = {
     id: input.id,
     tasks: distinctIds(input.tasks),
     bugs: distinctIds(input.bugs),
     epics: distinctIds(input.epics),
   };
-  const owners = taskOwners(backlog);
   for (const task of epic.tasks) {
-    const owner = owners.get(task);
+    const owner = backlog.taskOwner(task);
     if (owner !== undefined) throw new TaskExists(task, owner);
   }
   for (const child of epic.epics) {
     if (child === epic.id) throw new CycleDetected([epic.id, epic.id]);
-    if (!backlog.epics.has(child)) throw new UnknownEpicLink(epic.id, child);
+    if (!backlog.has(child)) throw new UnknownEpicLink(epic.id, child);
   }
-  return withEpic(backlog, epic);
+  return put(backlog, epic);
 }
 
 /** Removes the epic, its tasks and bug reports, and every link to it. */
-export function deleteEpic(backlog: Backlog, epicId: string): Backlog {
-  getEpic(backlog, epicId);
-  const epics = new Map<string, Epic>();
-  for (const epic of backlog.epics.values()) {
-    if (epic.id === epicId) continue;
-    epics.set(epic.id, epic.epics.includes(epicId) ? { ...epic, epics: without(epic.epics, epicId) } : epic);
+export function deleteEpic(backlog: Backlog, epicId: string): Change {
+  backlog.epic(epicId);
+  const parents = new Map<string, Epic>();
+  for (const parentId of backlog.parentsOf(epicId)) {
+    const parent = backlog.epic(parentId);
+    parents.set(parentId, { ...parent, epics: without(parent.epics, epicId) });
   }
-  return { epics };
+  return planChange(backlog, parents, new Set([epicId]));
 }
 
-export function addTask(backlog: Backlog, epicId: string, taskId: string): Backlog {
+export function addTask(backlog: Backlog, epicId: string, taskId: string): Change {
   assertId(taskId);
-  const epic = getEpic(backlog, epicId);
-  const owner = taskOwners(backlog).get(taskId);
+  const epic = backlog.epic(epicId);
+  const owner = backlog.taskOwner(taskId);
   if (owner !== undefined) throw new TaskExists(taskId, owner);
-  return withEpic(backlog, { ...epic, tasks: [...epic.tasks, taskId] });
+  return put(backlog, { ...epic, tasks: [...epic.tasks, taskId] });
 }
 
 /** Marks the task done. */
-export function removeTask(backlog: Backlog, taskId: string): Backlog {
-  for (const epic of backlog.epics.values()) {
-    if (epic.tasks.includes(taskId)) return withEpic(backlog, { ...epic, tasks: without(epic.tasks, taskId) });
-  }
-  throw new TaskNotFound(taskId);
+export function removeTask(backlog: Backlog, taskId: string): Change {
+  const owner = backlog.taskOwner(taskId);
+  if (owner === undefined) throw new TaskNotFound(taskId);
+  const epic = backlog.epic(owner);
+  return put(backlog, { ...epic, tasks: without(epic.tasks, taskId) });
 }
 
-export function addBug(backlog: Backlog, epicId: string, bugId: string): Backlog {
+export function addBug(backlog: Backlog, epicId: string, bugId: string): Change {
   assertId(bugId);
-  const epic = getEpic(backlog, epicId);
-  if (epic.bugs.includes(bugId)) throw new BugExists(bugId, epicId);
-  return withEpic(backlog, { ...epic, bugs: [...epic.bugs, bugId] });
+  const epic = backlog.epic(epicId);
+  if (backlog.reportersOf(bugId).has(epicId)) throw new BugExists(bugId, epicId);
+  return put(backlog, { ...epic, bugs: [...epic.bugs, bugId] });
 }
 
 /** Marks the bug fixed: it leaves every epic that reports it. */
-export function removeBug(backlog: Backlog, bugId: string): Backlog {
-  let found = false;
-  const epics = new Map<string, Epic>();
-  for (const epic of backlog.epics.values()) {
-    const reports = epic.bugs.includes(bugId);
-    found ||= reports;
-    epics.set(epic.id, reports ? { ...epic, bugs: without(epic.bugs, bugId) } : epic);
+export function removeBug(backlog: Backlog, bugId: string): Change {
+  const reporters = backlog.reportersOf(bugId);
+  if (reporters.size === 0) throw new BugNotFound(bugId);
+  const fixed = new Map<string, Epic>();
+  for (const id of backlog.inCreationOrder(reporters)) {
+    const epic = backlog.epic(id);
+    fixed.set(id, { ...epic, bugs: without(epic.bugs, bugId) });
   }
-  if (!found) throw new BugNotFound(bugId);
-  return { epics };
+  return planChange(backlog, fixed);
 }
 
-export function linkEpics(backlog: Backlog, parentId: string, childId: string): Backlog {
-  const parent = getEpic(backlog, parentId);
-  getEpic(backlog, childId);
+/** Links a child; a link that would close a cycle is refused, checked by a walk from the child only. */
+export function linkEpics(backlog: Backlog, parentId: string, childId: string): Change {
+  const parent = backlog.epic(parentId);
+  backlog.epic(childId);
   if (parent.epics.includes(childId)) throw new LinkExists(parentId, childId);
-  const linked = withEpic(backlog, { ...parent, epics: [...parent.epics, childId] });
-  const cycle = findCycle(linked, parentId);
-  if (cycle) throw new CycleDetected(cycle);
-  return linked;
+  const back = pathBetween(childId, parentId, (id) => backlog.epic(id).epics);
+  if (back) throw new CycleDetected([parentId, ...back]);
+  return put(backlog, { ...parent, epics: [...parent.epics, childId] });
 }
 
-export function unlinkEpics(backlog: Backlog, parentId: string, childId: string): Backlog {
-  const parent = getEpic(backlog, parentId);
-  if (!backlog.epics.has(childId)) throw new EpicNotFound(childId);
+export function unlinkEpics(backlog: Backlog, parentId: string, childId: string): Change {
+  const parent = backlog.epic(parentId);
+  backlog.epic(childId);
   if (!parent.epics.includes(childId)) throw new LinkNotFound(parentId, childId);
-  return withEpic(backlog, { ...parent, epics: without(parent.epics, childId) });
+  return put(backlog, { ...parent, epics: without(parent.epics, childId) });
+}
+
+function put(backlog: Backlog, epic: Epic): Change {
+  return planChange(backlog, new Map([[epic.id, epic]]));
 }
 
 function distinctIds(ids: readonly string[] = []): string[] {

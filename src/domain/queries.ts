@@ -1,6 +1,6 @@
-import { type Backlog, bugReports, parentIndex, reachableFrom } from './backlog.js';
+import { type Backlog, groupIds, reachableFrom } from './backlog.js';
 import { BugNotFound } from './errors.js';
-import { computeStatuses, type Status } from './status.js';
+import type { Status } from './status.js';
 
 export interface BugOfEpic {
   readonly id: string;
@@ -8,14 +8,10 @@ export interface BugOfEpic {
   readonly epics: readonly string[];
 }
 
-/** B*(e): the bugs of the epic and of every epic reachable from it, each once. */
+/** B*(e): the bugs of the epic and of every epic reachable from it, each once. Costs what the epic reaches. */
 export function bugsOfEpic(backlog: Backlog, epicId: string): BugOfEpic[] {
-  const reachable = reachableFrom(backlog, epicId);
-  const under = [...backlog.epics.values()].filter((epic) => reachable.has(epic.id));
-  return [...bugReports({ epics: new Map(under.map((epic) => [epic.id, epic])) })].map(([id, epics]) => ({
-    id,
-    epics,
-  }));
+  const under = backlog.inCreationOrder(reachableFrom(backlog, epicId)).map((id) => backlog.epic(id));
+  return [...groupIds(under, (epic) => epic.bugs)].map(([id, epics]) => ({ id, epics }));
 }
 
 export interface BlockedEpics {
@@ -25,42 +21,34 @@ export interface BlockedEpics {
   readonly highest: readonly string[];
 }
 
-/** The epics blocked by `bugId`: those that report it and every epic that reaches one of them. */
+/** The epics blocked by `bugId`: those that report it and every epic that reaches one of them. Costs what they reach. */
 export function epicsBlockedByBug(backlog: Backlog, bugId: string): BlockedEpics {
-  const reporters = bugReports(backlog).get(bugId);
-  if (!reporters) throw new BugNotFound(bugId);
-  const parents = parentIndex(backlog);
+  const reporters = backlog.reportersOf(bugId);
+  if (reporters.size === 0) throw new BugNotFound(bugId);
   const blocked = new Set<string>(reporters);
   const stack = [...reporters];
   for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
-    for (const parent of parents.get(id) ?? []) {
+    for (const parent of backlog.parentsOf(id)) {
       if (!blocked.has(parent)) {
         blocked.add(parent);
         stack.push(parent);
       }
     }
   }
-  return describeBlocked(backlog, bugId, blocked, parents);
+  return describeBlocked(backlog, bugId, backlog.inCreationOrder(blocked));
 }
 
 /** Every epic whose status is `blocked`, in the same shape as the epics blocked by a bug. */
 export function epicsWithBlockedStatus(backlog: Backlog): BlockedEpics {
-  const statuses = computeStatuses(backlog);
-  const blocked = new Set([...statuses].filter(([, status]) => status === 'blocked').map(([id]) => id));
-  return describeBlocked(backlog, null, blocked, parentIndex(backlog), statuses);
+  const blocked = [...backlog.statuses].filter(([, status]) => status === 'blocked').map(([id]) => id);
+  return describeBlocked(backlog, null, backlog.inCreationOrder(blocked));
 }
 
-function describeBlocked(
-  backlog: Backlog,
-  bug: string | null,
-  blocked: ReadonlySet<string>,
-  parents: ReadonlyMap<string, readonly string[]>,
-  statuses: ReadonlyMap<string, Status> = computeStatuses(backlog),
-): BlockedEpics {
-  const inOrder = [...backlog.epics.keys()].filter((id) => blocked.has(id));
+function describeBlocked(backlog: Backlog, bug: string | null, inOrder: readonly string[]): BlockedEpics {
+  const blocked = new Set(inOrder);
   return {
     bug,
-    blocked: inOrder.map((id) => ({ id, status: statuses.get(id) as Status })),
-    highest: inOrder.filter((id) => !(parents.get(id) ?? []).some((parent) => blocked.has(parent))),
+    blocked: inOrder.map((id) => ({ id, status: backlog.status(id) })),
+    highest: inOrder.filter((id) => ![...backlog.parentsOf(id)].some((parent) => blocked.has(parent))),
   };
 }

@@ -1,5 +1,5 @@
-import { type Backlog, getEpic, parentsOf } from './backlog.js';
-import { computeStatuses, type Status } from './status.js';
+import { type Backlog, type Epic, parentsOf } from './backlog.js';
+import type { Status } from './status.js';
 
 export interface EpicView {
   readonly id: string;
@@ -13,22 +13,16 @@ export interface BacklogView {
   readonly epics: readonly EpicView[];
 }
 
-export function backlogView(backlog: Backlog): BacklogView {
-  const statuses = computeStatuses(backlog);
-  return {
-    epics: [...backlog.epics.values()].map((epic) => ({
-      id: epic.id,
-      status: statuses.get(epic.id) as Status,
-      tasks: epic.tasks,
-      bugs: epic.bugs,
-      epics: epic.epics,
-    })),
-  };
+/** One epic as every answer shows it. */
+export function epicViewOf(epic: Epic, status: Status): EpicView {
+  return { id: epic.id, status, tasks: epic.tasks, bugs: epic.bugs, epics: epic.epics };
 }
 
+export function backlogView(backlog: Backlog): BacklogView {
+  return { epics: [...backlog.epics.values()].map((epic) => epicViewOf(epic, backlog.status(epic.id))) };
+}
+
+/** One epic with its parents: costs what it touches, not the backlog's size. */
 export function epicView(backlog: Backlog, epicId: string): EpicView & { readonly parents: readonly string[] } {
-  const epic = getEpic(backlog, epicId);
-  // The status of one epic depends only on what it reaches, but the whole pass is linear anyway.
-  const status = computeStatuses(backlog).get(epicId) as Status;
-  return { ...epic, status, parents: parentsOf(backlog, epicId) };
+  return { ...epicViewOf(backlog.epic(epicId), backlog.status(epicId)), parents: parentsOf(backlog, epicId) };
 }

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyChange,
   backlogFromDictionary,
   CycleDetected,
   emptyBacklog,
   InvalidId,
+  isNoChange,
   mergeDictionary,
   TaskExists,
   toDictionary,
   UnknownEpicLink,
 } from '../../src/domain/index.js';
-import { backlog, plain, SPEC_EXAMPLE, specBacklog } from '../helpers/backlogs.js';
+import { applied, backlog, derived, plain, SPEC_EXAMPLE, specBacklog } from '../helpers/backlogs.js';
 
 describe('backlogFromDictionary', () => {
   it('imports the SPEC example as it stands, ignoring the blank link', () => {
@@ -97,22 +99,27 @@ describe('mergeDictionary', () => {
   const spec = Object.entries(SPEC_EXAMPLE);
 
   it('into an empty backlog is the import', () => {
-    expect(plain(mergeDictionary(emptyBacklog, spec))).toEqual(plain(specBacklog()));
+    expect(derived(applied(mergeDictionary(emptyBacklog(), spec)))).toEqual(derived(specBacklog()));
   });
 
   it('is idempotent: merging the same document twice changes nothing', () => {
-    const once = mergeDictionary(specBacklog(), spec);
+    const once = applied(mergeDictionary(specBacklog(), spec));
     expect(plain(once)).toEqual(plain(specBacklog()));
     const twice = mergeDictionary(once, spec);
-    expect(twice.epics.get('EpicA')).toBe(once.epics.get('EpicA'));
+    expect(isNoChange(twice)).toBe(true);
+    expect(twice.statusChanges).toEqual([]);
+    expect(applyChange(twice)).toBe(once);
+    expect(once.epics.get('EpicA')).toEqual(specBacklog().epics.get('EpicA'));
   });
 
   it('unites lists in insertion order and appends new epics', () => {
-    const merged = mergeDictionary(specBacklog(), [
-      ['EpicF', { Tasks: ['TaskF1'] }],
-      ['EpicC', { Tasks: ['TaskC1'], Bugs: ['BugB1'], Epics: ['EpicF', 'EpicE'] }],
-      ['EpicA', { Tasks: ['TaskA2', 'TaskA3', 'TaskA1'] }],
-    ]);
+    const merged = applied(
+      mergeDictionary(specBacklog(), [
+        ['EpicF', { Tasks: ['TaskF1'] }],
+        ['EpicC', { Tasks: ['TaskC1'], Bugs: ['BugB1'], Epics: ['EpicF', 'EpicE'] }],
+        ['EpicA', { Tasks: ['TaskA2', 'TaskA3', 'TaskA1'] }],
+      ]),
+    );
     expect([...merged.epics.keys()]).toEqual(['EpicA', 'EpicB', 'EpicC', 'EpicD', 'EpicE', 'EpicF']);
     expect(merged.epics.get('EpicA')?.tasks).toEqual(['TaskA1', 'TaskA2', 'TaskA3']);
     expect(merged.epics.get('EpicC')).toEqual({
@@ -128,30 +135,32 @@ describe('mergeDictionary', () => {
   });
 
   it('accepts a task already in the same epic', () => {
-    const merged = mergeDictionary(specBacklog(), [['EpicA', { Tasks: ['TaskA1'] }]]);
+    const merged = applied(mergeDictionary(specBacklog(), [['EpicA', { Tasks: ['TaskA1'] }]]));
     expect(merged.epics.get('EpicA')?.tasks).toEqual(['TaskA1', 'TaskA2']);
   });
 
   it('refuses a cycle closed through epics already in the backlog', () => {
-    expect(() => mergeDictionary(specBacklog(), [['EpicB', { Epics: ['EpicA'] }]])).toThrow('EpicA -> EpicB -> EpicA');
+    expect(() => mergeDictionary(specBacklog(), [['EpicB', { Epics: ['EpicA'] }]])).toThrow(
+      'Links would form a cycle: EpicA -> EpicB -> EpicA',
+    );
   });
 
   it('accepts links to epics of the backlog', () => {
-    const merged = mergeDictionary(specBacklog(), [['EpicF', { Epics: ['EpicE', 'EpicC'] }]]);
+    const merged = applied(mergeDictionary(specBacklog(), [['EpicF', { Epics: ['EpicE', 'EpicC'] }]]));
     expect(merged.epics.get('EpicF')?.epics).toEqual(['EpicE', 'EpicC']);
   });
 
   it('leaves the backlog it was given untouched, even when it refuses', () => {
     const before = specBacklog();
-    const snapshot = plain(before);
+    const snapshot = derived(before);
     mergeDictionary(before, [['EpicZ', { Tasks: ['z'] }]]);
     expect(() =>
       mergeDictionary(before, [
         ['EpicY', { Tasks: ['y'] }],
         ['EpicC', { Epics: ['Ghost'] }],
       ]),
-    ).toThrow();
-    expect(plain(before)).toEqual(snapshot);
+    ).toThrow(UnknownEpicLink);
+    expect(derived(before)).toEqual(snapshot);
   });
 });
 
@@ -165,12 +174,17 @@ describe('toDictionary', () => {
 });
 
 describe('merging what is already there', () => {
-  it('returns the very same backlog, so that the store has nothing to write', () => {
+  it('is an empty change, so that the store has nothing to write, and applying it keeps the very same backlog', () => {
     const once = backlogFromDictionary(
       Object.entries({ EpicA: { Tasks: ['TaskA1'], Epics: ['EpicB'] }, EpicB: { Bugs: ['BugB1'] } }),
     );
-    expect(
-      mergeDictionary(once, Object.entries({ EpicB: { Bugs: ['BugB1', ' '] }, EpicA: { Tasks: ['TaskA1'] } })),
-    ).toBe(once);
+    const change = mergeDictionary(
+      once,
+      Object.entries({ EpicB: { Bugs: ['BugB1', ' '] }, EpicA: { Tasks: ['TaskA1'] } }),
+    );
+    expect(isNoChange(change)).toBe(true);
+    expect(change.put.size + change.deleted.size).toBe(0);
+    expect(applyChange(change)).toBe(once);
+    expect(once.epic('EpicA').tasks).toEqual(['TaskA1']);
   });
 });

@@ -1,14 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  addBug,
+  addTask,
+  applyChange,
   type Backlog,
   backlogFromDictionary,
-  computeStatuses,
+  backlogFromEpics,
+  type Change,
+  createEpic,
   type DictionaryEntry,
+  DomainError,
+  deleteEpic,
   epicsBlockedByBug,
+  linkEpics,
   mergeDictionary,
+  removeBug,
+  removeTask,
   type Status,
   toDictionary,
+  unlinkEpics,
 } from '../../src/domain/index.js';
 
 type Entries = [string, Required<DictionaryEntry>][];
@@ -109,7 +120,7 @@ describe('properties on random DAGs', () => {
   it('computeStatuses equals the closed form over T* and B*', () => {
     fc.assert(
       fc.property(dagArb, (entries) => {
-        const statuses = computeStatuses(backlogFromDictionary(entries));
+        const statuses = backlogFromDictionary(entries).statuses;
         expect([...statuses.keys()]).toEqual(entries.map(([id]) => id));
         for (const [id] of entries) expect(statuses.get(id)).toBe(closedFormStatus(entries, id));
       }),
@@ -150,20 +161,151 @@ describe('properties on random DAGs', () => {
     fc.assert(
       fc.property(mergeCaseArb, ({ base, added }) => {
         const b = backlogFromDictionary(base);
-        const once = mergeDictionary(b, added);
-        expect(plain(mergeDictionary(once, added))).toEqual(plain(once));
+        const before = plain(b);
+        const once = applyChange(mergeDictionary(backlogFromDictionary(base), added));
+        const again = mergeDictionary(once, added);
+        expect(again.put.size + again.deleted.size).toBe(0);
         const ids = [...once.epics.keys()];
-        expect(ids.slice(0, b.epics.size)).toEqual([...b.epics.keys()]);
+        expect(ids.slice(0, b.epics.size)).toEqual(before.map(([id]) => id));
         for (const [id, entry] of [...base, ...added]) {
           const merged = once.epics.get(id);
           for (const task of entry.Tasks) expect(merged?.tasks).toContain(task);
           for (const bug of entry.Bugs) expect(merged?.bugs).toContain(bug);
           for (const child of entry.Epics) expect(merged?.epics).toContain(child);
         }
-        for (const [id, epic] of b.epics) {
-          expect(once.epics.get(id)?.tasks.slice(0, epic.tasks.length)).toEqual(epic.tasks);
+        for (const [id, entry] of before) {
+          expect(once.epics.get(id)?.tasks.slice(0, entry.Tasks.length)).toEqual(entry.Tasks);
         }
       }),
     );
+  });
+});
+
+/** One step of a random session; indexes pick among what exists at that moment. */
+type Step =
+  | { op: 'create'; name: number; tasks: number; bug: number; link: number }
+  | { op: 'delete' | 'addTask' | 'removeTask' | 'addBug' | 'removeBug'; at: number; item: number }
+  | { op: 'link' | 'unlink'; at: number; other: number }
+  | { op: 'merge'; shape: Shape };
+
+const POOL = [...NAMES, 'E12', 'E13', 'E14', 'E15'];
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    op: fc.constant('create' as const),
+    name: fc.nat(POOL.length - 1),
+    tasks: fc.nat(2),
+    bug: fc.nat(5),
+    link: fc.nat(20),
+  }),
+  fc.record({
+    op: fc.constantFrom(
+      'delete' as const,
+      'addTask' as const,
+      'removeTask' as const,
+      'addBug' as const,
+      'removeBug' as const,
+    ),
+    at: fc.nat(50),
+    item: fc.nat(50),
+  }),
+  fc.record({ op: fc.constantFrom('link' as const, 'unlink' as const), at: fc.nat(50), other: fc.nat(50) }),
+  fc.record({ op: fc.constant('merge' as const), shape: shapeArb(6) }),
+);
+
+let taskCounter = 0;
+
+/** The change a step asks for on `b` (which may be refused with a DomainError, as a request would be). */
+function planStep(b: Backlog, step: Step): Change {
+  const ids = [...b.epics.keys()];
+  const pick = (i: number) => ids[i % Math.max(ids.length, 1)] ?? 'missing';
+  switch (step.op) {
+    case 'create':
+      return createEpic(b, {
+        id: POOL[step.name] as string,
+        tasks: Array.from({ length: step.tasks }, () => `t${taskCounter++}`),
+        bugs: step.bug < BUGS.length ? [BUGS[step.bug] as string] : [],
+        epics: ids.length > 0 && step.link < 10 ? [pick(step.link)] : [],
+      });
+    case 'delete':
+      return deleteEpic(b, pick(step.at));
+    case 'addTask':
+      return addTask(b, pick(step.at), `t${taskCounter++}`);
+    case 'removeTask': {
+      const tasks = [...b.taskOwners.keys()];
+      return removeTask(b, tasks[step.item % Math.max(tasks.length, 1)] ?? 'no-task');
+    }
+    case 'addBug':
+      return addBug(b, pick(step.at), BUGS[step.item % BUGS.length] as string);
+    case 'removeBug':
+      return removeBug(b, BUGS[step.item % BUGS.length] as string);
+    case 'link':
+      return linkEpics(b, pick(step.at), pick(step.other));
+    case 'unlink': {
+      const withLinks = ids.filter((id) => b.epic(id).epics.length > 0);
+      const parent = withLinks[step.at % Math.max(withLinks.length, 1)] ?? pick(step.at);
+      const children = b.has(parent) ? b.epic(parent).epics : [];
+      return unlinkEpics(b, parent, children[step.other % Math.max(children.length, 1)] ?? pick(step.other));
+    }
+    case 'merge':
+      return mergeDictionary(
+        b,
+        toEntries(step.shape, `m${taskCounter++}.`, (j) => step.shape.present[j] === true || b.has(NAMES[j] as string)),
+      );
+  }
+}
+
+/** Everything a backlog derives from its epics, as plain comparable values. */
+function derived(b: Backlog) {
+  const sets = (ids: Iterable<string>) => [...ids].sort();
+  return {
+    epics: toDictionary(b),
+    statuses: [...b.epics.keys()].map((id) => [id, b.status(id)]),
+    statusCounts: Object.fromEntries([...b.statusCounts].filter(([, count]) => count > 0).sort()),
+    taskOwners: [...b.taskOwners].sort(),
+    reporters: [...new Set([...b.epics.values()].flatMap((epic) => epic.bugs))]
+      .sort()
+      .map((bug) => [bug, sets(b.reportersOf(bug))]),
+    parents: [...b.epics.keys()].map((id) => [id, sets(b.parentsOf(id))]),
+  };
+}
+
+describe('random operation sequences', () => {
+  it('after every step, the incremental statuses and indexes equal a recomputation from scratch', () => {
+    const applied = new Map<Step['op'], number>();
+    fc.assert(
+      fc.property(dagArb, fc.array(stepArb, { maxLength: 30 }), (entries, steps) => {
+        let b = backlogFromDictionary(entries);
+        for (const step of steps) {
+          const before = derived(b);
+          let change: Change;
+          try {
+            change = planStep(b, step);
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+            expect(derived(b)).toEqual(before); // a refused operation changes nothing
+            continue;
+          }
+          expect(derived(b)).toEqual(before); // planning never touches the backlog
+          const statusesBefore = new Map(b.statuses);
+          b = applyChange(change);
+          applied.set(step.op, (applied.get(step.op) ?? 0) + 1);
+          const fromScratch = backlogFromEpics(b.epics.values());
+          expect(derived(b)).toEqual(derived(fromScratch));
+          for (const [id] of toDictionary(b)) expect(b.status(id)).toBe(closedFormStatus(toDictionary(b), id));
+          // The change reports exactly the status transitions it caused.
+          const transitions = new Map(change.statusChanges.map(({ epic, from, to }) => [epic, { from, to }]));
+          for (const id of new Set([...statusesBefore.keys(), ...b.statuses.keys()])) {
+            const from = statusesBefore.get(id) ?? null;
+            const to = b.statuses.get(id) ?? null;
+            expect(transitions.get(id) ?? { from, to: from }, id).toEqual({ from, to });
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+    // The sessions exercised every operation, not only refusals.
+    for (const op of ['create', 'delete', 'addTask', 'removeTask', 'addBug', 'removeBug', 'link', 'unlink', 'merge']) {
+      expect(applied.get(op as Step['op']) ?? 0, op).toBeGreaterThan(10);
+    }
   });
 });

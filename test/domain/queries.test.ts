@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyChange,
   BugNotFound,
   backlogView,
   bugReports,
@@ -8,9 +9,10 @@ import {
   epicsBlockedByBug,
   epicsWithBlockedStatus,
   epicView,
+  linkEpics,
   parentsOf,
   reachableFrom,
-  taskOwners,
+  unlinkEpics,
 } from '../../src/domain/index.js';
 import { backlog, specBacklog } from '../helpers/backlogs.js';
 
@@ -128,7 +130,7 @@ describe('views and indexes', () => {
   it('indexes parents, reachable epics, task owners and bug reports', () => {
     expect(parentsOf(diamond(), 'D')).toEqual(['B', 'C']);
     expect([...reachableFrom(diamond(), 'A')].sort()).toEqual(['A', 'B', 'C', 'D']);
-    expect([...taskOwners(specBacklog())]).toEqual([
+    expect([...specBacklog().taskOwners]).toEqual([
       ['TaskA1', 'EpicA'],
       ['TaskA2', 'EpicA'],
       ['TaskB1', 'EpicB'],
@@ -139,5 +141,25 @@ describe('views and indexes', () => {
       ['y', ['D']],
       ['z', ['A']],
     ]);
+  });
+});
+
+describe('after changes', () => {
+  it('answers from the parents and reporters that each change kept up to date', () => {
+    // EpicB moves from under EpicA to under EpicD.
+    const b = applyChange(unlinkEpics(applyChange(linkEpics(specBacklog(), 'EpicD', 'EpicB')), 'EpicA', 'EpicB'));
+    expect(parentsOf(b, 'EpicB')).toEqual(['EpicD']);
+    expect(epicView(b, 'EpicB').parents).toEqual(['EpicD']);
+    expect(epicsBlockedByBug(b, 'BugB1')).toEqual({
+      bug: 'BugB1',
+      blocked: [
+        { id: 'EpicB', status: 'wip' },
+        { id: 'EpicD', status: 'blocked' },
+      ],
+      highest: ['EpicD'],
+    });
+    expect(epicsWithBlockedStatus(b).highest).toEqual(['EpicD']);
+    expect(bugsOfEpic(b, 'EpicA')).toEqual([]);
+    expect(bugsOfEpic(b, 'EpicD')).toEqual([{ id: 'BugB1', epics: ['EpicB'] }]);
   });
 });

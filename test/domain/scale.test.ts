@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addTask,
+  applyChange,
   type Backlog,
   backlogFromDictionary,
   backlogView,
   bugsOfEpic,
-  computeStatuses,
   type DictionaryEntry,
   epicsBlockedByBug,
   epicsWithBlockedStatus,
   linkEpics,
   mergeDictionary,
+  removeTask,
 } from '../../src/domain/index.js';
 
 const DEPTH = 100_000;
@@ -31,14 +33,15 @@ function diamondLadder(levels: number): Backlog {
     entries.push([`L${level}a`, { Epics: next }], [`L${level}b`, { Epics: next }]);
   }
   entries.push(['Bottom', { Bugs: ['deep'] }]);
-  return mergeDictionary(backlogFromDictionary(entries), [[`L${levels - 1}b`, { Epics: ['Bottom'] }]]);
+  return applyChange(mergeDictionary(backlogFromDictionary(entries), [[`L${levels - 1}b`, { Epics: ['Bottom'] }]]));
 }
 
 describe('at scale', () => {
+  // Shared by the tests that only read it or are refused; a test that applies a change builds its own.
   const chain = deepChain();
 
   it('computes a 100,000-deep chain without overflowing the stack', () => {
-    const statuses = computeStatuses(chain);
+    const statuses = chain.statuses;
     expect(statuses.get('E0')).toBe('blocked');
     expect(statuses.get(`E${DEPTH - 1}`)).toBe('wip');
     expect([...statuses.values()].filter((status) => status === 'blocked')).toHaveLength(DEPTH - 1);
@@ -56,9 +59,21 @@ describe('at scale', () => {
     );
   });
 
+  it('carries a status change up the whole chain, and only the statuses that change', () => {
+    const change = removeTask(deepChain(), 't');
+    expect(change.statusChanges).toHaveLength(DEPTH);
+    expect(change.statusChanges[0]).toEqual({ epic: 'E0', from: 'blocked', to: 'pending_validation' });
+    expect(change.statusChanges.at(-1)).toEqual({ epic: `E${DEPTH - 1}`, from: 'wip', to: 'pending_validation' });
+    const done = applyChange(change);
+    expect(done.statusCounts.get('pending_validation')).toBe(DEPTH);
+    expect(epicsWithBlockedStatus(done).blocked).toHaveLength(0);
+    // A second change that moves only the bottom epic stops there.
+    expect(removeTask(applyChange(addTask(done, 'E5', 'u')), 'u').statusChanges).toHaveLength(6);
+  });
+
   it('computes a diamond ladder of 40 levels (2^40 paths) without walking the paths', () => {
     const ladder = diamondLadder(40);
-    const statuses = computeStatuses(ladder);
+    const statuses = ladder.statuses;
     expect(statuses.get('L0a')).toBe('pending_validation');
     expect(statuses.get('L39a')).toBe('completed');
     expect(bugsOfEpic(ladder, 'L0a')).toEqual([{ id: 'deep', epics: ['Bottom'] }]);

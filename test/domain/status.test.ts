@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { backlogFromDictionary, computeStatuses, removeTask } from '../../src/domain/index.js';
-import { backlog, specBacklog } from '../helpers/backlogs.js';
+import {
+  applyChange,
+  backlogFromDictionary,
+  computeStatuses,
+  type Epic,
+  removeTask,
+  statusOf,
+} from '../../src/domain/index.js';
+import { backlog, rebuilt, specBacklog } from '../helpers/backlogs.js';
 
 function statusesOf(dictionary: Parameters<typeof backlog>[0]) {
-  return Object.fromEntries(computeStatuses(backlog(dictionary)));
+  return Object.fromEntries(backlog(dictionary).statuses);
 }
 
-describe('computeStatuses', () => {
+describe('backlog statuses', () => {
   it('gives the statuses of the SPEC example', () => {
-    expect(Object.fromEntries(computeStatuses(specBacklog()))).toEqual({
+    expect(Object.fromEntries(specBacklog().statuses)).toEqual({
       EpicA: 'wip',
       EpicB: 'wip',
       EpicC: 'completed',
@@ -18,11 +25,11 @@ describe('computeStatuses', () => {
   });
 
   it('is empty for an empty backlog', () => {
-    expect(computeStatuses(backlog({})).size).toBe(0);
+    expect(backlog({}).statuses.size).toBe(0);
   });
 
   it('lists every epic in creation order', () => {
-    const statuses = computeStatuses(backlog({ Z: { Epics: [] }, Y: { Epics: ['Z'] }, X: { Epics: ['Y'] } }));
+    const statuses = backlog({ Z: { Epics: [] }, Y: { Epics: ['Z'] }, X: { Epics: ['Y'] } }).statuses;
     expect([...statuses.keys()]).toEqual(['Z', 'Y', 'X']);
   });
 
@@ -96,15 +103,55 @@ describe('computeStatuses', () => {
   });
 });
 
-describe('computeStatuses cache', () => {
-  it('computes the statuses of one backlog object once, and those of a changed backlog anew', () => {
-    const backlog = backlogFromDictionary(
-      Object.entries({ EpicA: { Tasks: ['TaskA1'], Epics: ['EpicB'] }, EpicB: {} }),
-    );
-    const first = computeStatuses(backlog);
-    expect(computeStatuses(backlog)).toBe(first);
-    const done = removeTask(backlog, 'TaskA1');
-    expect(computeStatuses(done).get('EpicA')).toBe('completed');
-    expect(first.get('EpicA')).toBe('wip');
+describe('computeStatuses', () => {
+  const epic = (id: string, lists: Partial<Omit<Epic, 'id'>> = {}): Epic => ({
+    id,
+    tasks: [],
+    bugs: [],
+    epics: [],
+    ...lists,
+  });
+  const indexOf = (epics: readonly Epic[]) => new Map(epics.map((e, i) => [e.id, i]));
+
+  it('gives one status per epic, by position, parents listed before or after their children', () => {
+    const epics = [
+      epic('A', { epics: ['B'] }),
+      epic('B', { epics: ['C'] }),
+      epic('C', { bugs: ['b'] }),
+      epic('D', { epics: ['A', 'E'] }),
+      epic('E', { tasks: ['t'] }),
+    ];
+    expect(computeStatuses(epics, indexOf(epics))).toEqual([
+      'pending_validation',
+      'pending_validation',
+      'pending_validation',
+      'blocked',
+      'wip',
+    ]);
+  });
+
+  it('is empty for no epics', () => {
+    expect(computeStatuses([], new Map())).toEqual([]);
+  });
+
+  it('agrees with statusOf, the rule one epic at a time', () => {
+    const epics = [...specBacklog().epics.values()];
+    const statuses = computeStatuses(epics, indexOf(epics));
+    const byId = new Map(epics.map((e, i) => [e.id, statuses[i]]));
+    for (const e of epics) expect(statusOf(e, (child) => byId.get(child) ?? 'completed')).toBe(byId.get(e.id));
+  });
+});
+
+describe('statuses kept by the backlog', () => {
+  it('are read, not recomputed, and a change gives the next backlog the statuses it computed', () => {
+    const base = backlogFromDictionary(Object.entries({ EpicA: { Tasks: ['TaskA1'], Epics: ['EpicB'] }, EpicB: {} }));
+    expect(base.statuses).toBe(base.statuses);
+    const change = removeTask(base, 'TaskA1');
+    expect(change.statuses).toEqual(new Map([['EpicA', 'completed']]));
+    expect(base.status('EpicA')).toBe('wip');
+    const done = applyChange(change);
+    expect(done.status('EpicA')).toBe('completed');
+    expect(done.statusCounts.get('completed')).toBe(2);
+    expect(done.statuses).toEqual(rebuilt(done).statuses);
   });
 });
