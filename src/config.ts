@@ -19,6 +19,7 @@ const envSchema = z.strictObject({
   PORT: port.default(3000),
   STORE: z.enum(['file', 'memory', 'mongodb']).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  JOURNAL_LIMIT_BYTES: positiveInt.default(4 * 1024 * 1024),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI')
@@ -60,7 +61,12 @@ export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
 export type StoreConfig = (
   | { readonly kind: 'memory' }
-  | { readonly kind: 'file'; readonly dataDir: string; readonly minFreeBytes: number }
+  | {
+      readonly kind: 'file';
+      readonly dataDir: string;
+      readonly minFreeBytes: number;
+      readonly journalLimitBytes: number;
+    }
   | { readonly kind: 'mongodb'; readonly uri: string; readonly dbName: string; readonly timeoutMs: number }
 ) & {
   /** An update that waits longer than this for the ones ahead of it is refused (503, nothing written). */
@@ -184,7 +190,14 @@ function storeConfig(vars: z.infer<typeof envSchema>): StoreConfig {
   const kind = vars.STORE ?? (vars.MONGODB_URI ? 'mongodb' : 'file');
   const queueWaitMs = vars.STORE_QUEUE_WAIT_MS;
   if (kind === 'memory') return { kind, queueWaitMs };
-  if (kind === 'file') return { kind, dataDir: vars.DATA_DIR, minFreeBytes: vars.DATA_MIN_FREE_BYTES, queueWaitMs };
+  if (kind === 'file')
+    return {
+      kind,
+      dataDir: vars.DATA_DIR,
+      minFreeBytes: vars.DATA_MIN_FREE_BYTES,
+      journalLimitBytes: vars.JOURNAL_LIMIT_BYTES,
+      queueWaitMs,
+    };
   if (!vars.MONGODB_URI) throw new ConfigError('Invalid configuration: MONGODB_URI: required when STORE=mongodb');
   return { kind, uri: vars.MONGODB_URI, dbName: vars.MONGODB_DB, timeoutMs: vars.MONGODB_TIMEOUT_MS, queueWaitMs };
 }

@@ -14,7 +14,9 @@ export async function createStore(config: StoreConfig, logger: FastifyBaseLogger
       return createFileStore({
         dataDir: config.dataDir,
         minFreeBytes: config.minFreeBytes,
+        journalLimitBytes: config.journalLimitBytes,
         queueWaitMs: config.queueWaitMs,
+        logger,
       });
     case 'mongodb': {
       const { createMongoStore } = await import('./mongo-store.js');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Backlog, backlogFromDictionary, DomainError } from '../domain/index.js';
+import { type Backlog, backlogFromEpics, type Epic } from '../domain/index.js';
 
 /** An epic as every store keeps it, checked with zod when read back. */
 export const storedEpicSchema = z.strictObject({
@@ -10,20 +10,23 @@ export const storedEpicSchema = z.strictObject({
 });
 export type StoredEpic = z.infer<typeof storedEpicSchema>;
 
-export function toStoredEpics(backlog: Backlog): StoredEpic[] {
-  return [...backlog.epics.values()].map(({ id, tasks, bugs, epics }) => ({ id, tasks, bugs, epics }) as StoredEpic);
+export function toStoredEpic({ id, tasks, bugs, epics }: Epic): StoredEpic {
+  return { id, tasks, bugs, epics } as StoredEpic;
 }
 
-/** Rebuilds a backlog from stored epics, checking every rule of the backlog again. */
-export function backlogFromStoredEpics(epics: readonly StoredEpic[]): Backlog {
-  const ids = new Set(epics.map((epic) => epic.id));
-  if (ids.size !== epics.length) throw new Error('the same epic id is stored twice');
+export function toStoredEpics(epics: Iterable<Epic>): StoredEpic[] {
+  return [...epics].map(toStoredEpic);
+}
+
+/**
+ * Rebuilds a backlog from stored epics with the domain's invariant check (not the
+ * import rules): anything the service could not have written, a repeated id
+ * included, is reported as damage.
+ */
+export function backlogFromStoredEpics(epics: Iterable<StoredEpic>): Backlog {
   try {
-    return backlogFromDictionary(
-      epics.map((epic) => [epic.id, { Tasks: epic.tasks, Bugs: epic.bugs, Epics: epic.epics }]),
-    );
+    return backlogFromEpics(epics);
   } catch (error) {
-    if (error instanceof DomainError) throw new Error(`the stored backlog breaks a rule: ${error.message}`);
-    throw error;
+    throw new Error(`the stored backlog breaks a rule: ${(error as Error).message}`);
   }
 }

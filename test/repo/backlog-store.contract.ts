@@ -2,11 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   addBug,
   addTask,
-  type Backlog,
   type BacklogStore,
   createEpic,
+  deleteEpic,
   EpicExists,
   linkEpics,
+  noChange,
+  RevisionMismatch,
+  removeTask,
+  replaceChange,
   toDictionary,
 } from '../../src/domain/index.js';
 import { specBacklog } from '../helpers/backlogs.js';
@@ -18,11 +22,8 @@ export interface StoreUnderTest {
   cleanup: () => Promise<void>;
 }
 
-const specExample = specBacklog();
-
-function replaceWith(target: Backlog) {
-  return () => target;
-}
+const replaceWithSpec = () => (b: Parameters<typeof replaceChange>[0]) => replaceChange(b, specBacklog());
+const specDictionary = () => toDictionary(specBacklog());
 
 /** The behaviour every BacklogStore implementation must show. */
 export function describeBacklogStoreContract(
@@ -32,92 +33,147 @@ export function describeBacklogStoreContract(
 ): void {
   describe(`BacklogStore contract: ${name}`, () => {
     let subject: StoreUnderTest;
+    let store: BacklogStore;
+    const dictionary = async () => toDictionary((await store.read()).backlog);
     beforeEach(async () => {
       subject = await open();
+      store = subject.store;
     });
     afterEach(async () => {
       await subject.store.close();
       await subject.cleanup();
     });
 
-    it('starts empty', async () => {
-      expect((await subject.store.read()).epics.size).toBe(0);
+    it('starts empty, at a revision', async () => {
+      const { backlog, revision } = await store.read();
+      expect(backlog.size).toBe(0);
+      expect(Number.isSafeInteger(revision)).toBe(true);
     });
 
-    it('commits an update and returns the committed backlog', async () => {
-      const committed = await subject.store.update(replaceWith(specExample));
-      expect(toDictionary(committed)).toEqual(toDictionary(specExample));
-      expect(toDictionary(await subject.store.read())).toEqual(toDictionary(specExample));
+    it('commits an update, one revision further, and reads it back', async () => {
+      const start = (await store.read()).revision;
+      const commit = await store.update(replaceWithSpec());
+      expect(commit.revision).toBe(start + 1);
+      expect(toDictionary(commit.backlog)).toEqual(specDictionary());
+      const read = await store.read();
+      expect(read.revision).toBe(start + 1);
+      expect(await dictionary()).toEqual(specDictionary());
+    });
+
+    it('reports the change it committed, status transitions included', async () => {
+      await store.update(replaceWithSpec());
+      await store.update((b) => removeTask(b, 'TaskA1'));
+      const commit = await store.update((b) => removeTask(b, 'TaskA2'));
+      expect([...commit.change.put.keys()]).toEqual(['EpicA']);
+      expect(commit.change.statusChanges).toEqual([{ epic: 'EpicA', from: 'wip', to: 'blocked' }]);
+      expect(commit.backlog.status('EpicA')).toBe('blocked');
+    });
+
+    it('commits nothing, and keeps the revision, for a change that changes nothing', async () => {
+      await store.update(replaceWithSpec());
+      const before = (await store.read()).revision;
+      const commit = await store.update((b) => noChange(b));
+      expect(commit.revision).toBe(before);
+      const again = await store.update(replaceWithSpec());
+      expect(again.revision).toBe(before);
+      expect((await store.read()).revision).toBe(before);
+    });
+
+    it('commits only at a revision If-Match names; otherwise RevisionMismatch and nothing written', async () => {
+      const { revision } = await store.update(replaceWithSpec());
+      const stale = store.update((b) => createEpic(b, { id: 'Late' }), { ifRevision: [revision - 1] });
+      await expect(stale).rejects.toBeInstanceOf(RevisionMismatch);
+      expect((await store.read()).revision).toBe(revision);
+      expect(await dictionary()).toEqual(specDictionary());
+      const current = await store.update((b) => createEpic(b, { id: 'OnTime' }), { ifRevision: [revision] });
+      expect(current.revision).toBe(revision + 1);
+      expect((await store.read()).backlog.has('OnTime')).toBe(true);
     });
 
     it('keeps creation order and list order', async () => {
-      await subject.store.update(replaceWith(specExample));
-      await subject.store.update((b) => createEpic(b, { id: 'Epic0', tasks: ['z', 'a'] }));
-      await subject.store.update((b) => addTask(b, 'EpicA', 'TaskA0'));
-      const ids = [...(await subject.store.read()).epics.keys()];
-      expect(ids).toEqual(['EpicA', 'EpicB', 'EpicC', 'EpicD', 'EpicE', 'Epic0']);
-      expect((await subject.store.read()).epics.get('EpicA')?.tasks).toEqual(['TaskA1', 'TaskA2', 'TaskA0']);
-      expect((await subject.store.read()).epics.get('Epic0')?.tasks).toEqual(['z', 'a']);
+      await store.update(replaceWithSpec());
+      await store.update((b) => createEpic(b, { id: 'Epic0', tasks: ['z', 'a'] }));
+      await store.update((b) => addTask(b, 'EpicA', 'TaskA0'));
+      const { backlog } = await store.read();
+      expect([...backlog.epics.keys()]).toEqual(['EpicA', 'EpicB', 'EpicC', 'EpicD', 'EpicE', 'Epic0']);
+      expect(backlog.epic('EpicA').tasks).toEqual(['TaskA1', 'TaskA2', 'TaskA0']);
+      expect(backlog.epic('Epic0').tasks).toEqual(['z', 'a']);
     });
 
     it('stores ids as given, __proto__ and any Unicode included', async () => {
       const ids = ['__proto__', 'constructor', 'toString', 'épique 史诗 😀', 'a.b$c', 'hasOwnProperty'];
-      for (const id of ids) await subject.store.update((b) => createEpic(b, { id, tasks: [`${id}-task`], bugs: [id] }));
-      const stored = await subject.store.read();
-      expect([...stored.epics.keys()]).toEqual(ids);
-      expect(stored.epics.get('__proto__')?.tasks).toEqual(['__proto__-task']);
+      for (const id of ids) await store.update((b) => createEpic(b, { id, tasks: [`${id}-task`], bugs: [id] }));
+      const { backlog } = await store.read();
+      expect([...backlog.epics.keys()]).toEqual(ids);
+      expect(backlog.epic('__proto__').tasks).toEqual(['__proto__-task']);
     });
 
-    it('writes nothing when the change throws', async () => {
-      await subject.store.update(replaceWith(specExample));
-      await expect(subject.store.update((b) => createEpic(b, { id: 'EpicA' }))).rejects.toBeInstanceOf(EpicExists);
-      expect(toDictionary(await subject.store.read())).toEqual(toDictionary(specExample));
+    it('writes nothing, and keeps the revision, when the change throws', async () => {
+      const { revision } = await store.update(replaceWithSpec());
+      await expect(store.update((b) => createEpic(b, { id: 'EpicA' }))).rejects.toBeInstanceOf(EpicExists);
+      expect(await dictionary()).toEqual(specDictionary());
+      expect((await store.read()).revision).toBe(revision);
     });
 
-    it('loses no update among 100 concurrent ones', async () => {
-      await subject.store.update((b) => createEpic(b, { id: 'E' }));
-      await Promise.all(Array.from({ length: 100 }, (_, i) => subject.store.update((b) => addBug(b, 'E', `bug-${i}`))));
-      expect((await subject.store.read()).epics.get('E')?.bugs).toHaveLength(100);
+    it('loses no update among 100 concurrent ones, each its own revision', async () => {
+      await store.update((b) => createEpic(b, { id: 'E' }));
+      const commits = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => store.update((b) => addBug(b, 'E', `bug-${i}`))),
+      );
+      expect(new Set(commits.map((commit) => commit.revision)).size).toBe(100);
+      expect((await store.read()).backlog.epic('E').bugs).toHaveLength(100);
     });
 
     it('lets exactly one of 30 concurrent adds of one task id succeed', async () => {
-      for (const id of ['A', 'B', 'C']) await subject.store.update((b) => createEpic(b, { id }));
+      for (const id of ['A', 'B', 'C']) await store.update((b) => createEpic(b, { id }));
       const results = await Promise.allSettled(
-        Array.from({ length: 30 }, (_, i) =>
-          subject.store.update((b) => addTask(b, ['A', 'B', 'C'][i % 3] as string, 'T')),
-        ),
+        Array.from({ length: 30 }, (_, i) => store.update((b) => addTask(b, ['A', 'B', 'C'][i % 3] as string, 'T'))),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      const owners = [...(await subject.store.read()).epics.values()].filter((e) => e.tasks.includes('T'));
+      const owners = [...(await store.read()).backlog.epics.values()].filter((e) => e.tasks.includes('T'));
       expect(owners).toHaveLength(1);
     });
 
     it('never lets opposite links raced in parallel both succeed', async () => {
-      for (const id of ['P', 'Q']) await subject.store.update((b) => createEpic(b, { id }));
+      for (const id of ['P', 'Q']) await store.update((b) => createEpic(b, { id }));
       const results = await Promise.allSettled([
-        subject.store.update((b) => linkEpics(b, 'P', 'Q')),
-        subject.store.update((b) => linkEpics(b, 'Q', 'P')),
+        store.update((b) => linkEpics(b, 'P', 'Q')),
+        store.update((b) => linkEpics(b, 'Q', 'P')),
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     });
 
     it('deletes epics', async () => {
-      await subject.store.update(replaceWith(specExample));
-      await subject.store.update((b) => ({ epics: new Map([...b.epics].filter(([id]) => id !== 'EpicC')) }));
-      expect([...(await subject.store.read()).epics.keys()]).toEqual(['EpicA', 'EpicB', 'EpicD', 'EpicE']);
+      await store.update(replaceWithSpec());
+      await store.update((b) => deleteEpic(b, 'EpicC'));
+      const { backlog } = await store.read();
+      expect([...backlog.epics.keys()]).toEqual(['EpicA', 'EpicB', 'EpicD', 'EpicE']);
+      expect(backlog.epic('EpicD').epics).toEqual([]);
+    });
+
+    it('replaces the whole backlog', async () => {
+      await store.update(replaceWithSpec());
+      await store.update((b) => createEpic(b, { id: 'Extra' }));
+      await store.update(replaceWithSpec());
+      expect(await dictionary()).toEqual(specDictionary());
     });
 
     // Only persistent stores can be reopened; no test is registered for the others.
     if (!options.persistent) return;
-    it('shows committed updates to a store reopened on the same data', async () => {
-      await subject.store.update(replaceWith(specExample));
-      await subject.store.update((b) => addTask(b, 'EpicC', 'TaskC1'));
+    it('shows committed updates and their revision to a store reopened on the same data, and goes on from there', async () => {
+      await store.update(replaceWithSpec());
+      await store.update((b) => addTask(b, 'EpicC', 'TaskC1'));
+      await store.update((b) => deleteEpic(b, 'EpicE'));
+      const { revision } = await store.read();
+      const expected = await dictionary();
+      await store.close();
       const reopened = await (subject.reopen as () => Promise<BacklogStore>)();
-      try {
-        expect(toDictionary(await reopened.read())).toEqual(toDictionary(await subject.store.read()));
-      } finally {
-        await reopened.close();
-      }
+      subject.store = reopened;
+      const read = await reopened.read();
+      expect(toDictionary(read.backlog)).toEqual(expected);
+      expect(read.backlog.status('EpicC')).toBe('wip');
+      expect(read.revision).toBe(revision);
+      expect((await reopened.update((b) => createEpic(b, { id: 'After' }))).revision).toBe(revision + 1);
     });
   });
 }
