@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import fastifyCompress from '@fastify/compress';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { readBuildInfo } from './build-info.js';
@@ -80,6 +81,8 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   await app.register(securityHeaders);
   await app.register(loadShedding, { pressure: config.pressure });
   await app.register(jsonBody);
+  // gzip or br when the client accepts it; the backlog view comes compressed once per revision (backlog-body.ts).
+  await app.register(fastifyCompress, { encodings: ['br', 'gzip'] });
   refuseUnknownQueryParameters(app);
   await app.register(rateLimit, { max: config.rateLimitMax });
   const build = readBuildInfo();

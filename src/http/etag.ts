@@ -1,11 +1,6 @@
-import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-
-const CACHEABLE_METHODS = new Set(['GET', 'HEAD']);
-
-/** A strong entity tag for a representation: the SHA-256 of its bytes, base64url. */
-export function strongEtag(payload: string | Buffer): string {
-  return `"${createHash('sha256').update(payload).digest('base64url')}"`;
+/** The strong entity tag of a revision (SPEC section 7): every /v1 answer carries the revision it was built from. */
+export function etagOf(revision: number): string {
+  return `"${revision}"`;
 }
 
 /**
@@ -22,21 +17,15 @@ export function ifNoneMatchMatches(header: string | undefined, etag: string): bo
 }
 
 /**
- * Conditional reads: every 200 answer to a GET (or HEAD) of the routes of the
- * plugin that registers this hook (the /v1 API) carries a strong ETag, and a request
- * whose If-None-Match names it gets a 304 with no body. The dashboard polls GET
- * /v1/backlog this way.
+ * The revisions an If-Match header accepts, or undefined when any will do (no
+ * header, or `*`: the backlog always exists). The comparison is strong (RFC 9110
+ * section 13.1.1): a weak tag, or one that is not a revision, matches nothing.
  */
-export function registerEtag(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode !== 200 || !CACHEABLE_METHODS.has(request.method)) return payload;
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
-    const etag = strongEtag(payload);
-    reply.header('etag', etag);
-    if (!ifNoneMatchMatches(request.headers['if-none-match'], etag)) return payload;
-    reply.code(304);
-    reply.removeHeader('content-type');
-    // HEAD: Fastify's own HEAD hook drops the payload after sizing it; GET: nothing to send.
-    return request.method === 'HEAD' ? payload : null;
-  });
+export function revisionsOfIfMatch(header: string | undefined): number[] | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  return (header.match(/(?:W\/)?"[^"]*"/g) ?? [])
+    .filter((tag) => !tag.startsWith('W/'))
+    .map((tag) => tag.slice(1, -1))
+    .filter((opaque) => /^\d{1,15}$/.test(opaque))
+    .map(Number);
 }

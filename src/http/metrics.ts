@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { BuildInfo } from '../build-info.js';
-import { type Backlog, type BacklogStore, computeStatuses, STATUSES, type Status } from '../domain/index.js';
+import { type BacklogStore, STATUSES, type Status } from '../domain/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,19 +37,6 @@ function registerMetrics(app: FastifyInstance, store: BacklogStore, build: Build
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  // Counted once per committed backlog, however often it is scraped (backlogs are immutable).
-  // TODO(issue 9): count from the statuses the backlog value will carry.
-  const countsByBacklog = new WeakMap<Backlog, ReadonlyMap<Status, number>>();
-  const countStatuses = (backlog: Backlog) => {
-    let counts = countsByBacklog.get(backlog);
-    if (!counts) {
-      const counting = new Map<Status, number>(STATUSES.map((status) => [status, 0]));
-      for (const status of computeStatuses(backlog).values()) counting.set(status, (counting.get(status) ?? 0) + 1);
-      counts = counting;
-      countsByBacklog.set(backlog, counts);
-    }
-    return counts;
-  };
   new Gauge({
     name: 'backlog_epics',
     help: 'Epics in the backlog, by status',
@@ -58,11 +45,12 @@ function registerMetrics(app: FastifyInstance, store: BacklogStore, build: Build
     async collect() {
       let counts: ReadonlyMap<Status, number>;
       try {
-        counts = countStatuses(await store.read());
+        // Kept by the backlog as it changes: a scrape costs nothing however large the backlog.
+        counts = (await store.read()).backlog.statusCounts;
       } catch {
         return; // the store is unreachable: /readyz says so; the other metrics still answer
       }
-      for (const [status, count] of counts) this.set({ status }, count);
+      for (const status of STATUSES) this.set({ status }, counts.get(status) ?? 0);
     },
   });
 

@@ -10,12 +10,14 @@ import { DOCS_CSP } from './security-headers.js';
 
 const DESCRIPTIONS: Record<string, string> = {
   200: 'OK',
-  201: 'Created; the whole recomputed backlog',
+  201: 'Created; the whole recomputed backlog (Location names what was created)',
+  204: 'Committed (Prefer: return=minimal): no body; the ETag names the new revision',
   304: 'Not modified: the If-None-Match entity tag still matches (no body)',
   400: 'Malformed JSON, wrong types, bad ids, unknown keys or query parameters, missing fields',
   401: 'API keys are configured and the request has no valid key',
   404: 'The epic, task or bug named does not exist',
   409: 'The request breaks a rule of the backlog; nothing was written',
+  412: 'If-Match names a revision that is no longer current; nothing was written',
   413: 'Body over the configured limit (BODY_LIMIT)',
   415: 'Body that is not application/json',
   429: 'Rate limit exceeded (see the Retry-After header)',
@@ -59,6 +61,11 @@ function canAnswer(status: number, { schema, route }: RouteInput, options: OpenA
   }
 }
 
+// Each header as a JSON schema, like PROBLEM_HEADERS.
+const REVISION_HEADERS = {
+  ETag: { description: 'The revision of the backlog this answer was built from (SPEC section 7)', type: 'string' },
+};
+
 /** zod's document for each route: the statuses it can answer, problems as application/problem+json. */
 const transformFor =
   (options: OpenApiOptions): typeof jsonSchemaTransform =>
@@ -77,10 +84,10 @@ const transformFor =
               content: { 'application/problem+json': { schema: body } },
               headers: PROBLEM_HEADERS[status],
             }
-          : { description, ...body };
+          : { description, ...body, ...(input.route.config?.etag ? { headers: REVISION_HEADERS } : {}) };
     }
-    // The ETag hook (etag.ts) answers the GETs of the routes it covers with 304 when If-None-Match
-    // matches; `type: 'null'` gives the response no content.
+    // Every read of /v1 answers 304 when If-None-Match names the current revision
+    // (http/backlog-requests.ts); `type: 'null'` gives the response no content.
     if ([input.route.method].flat().includes('GET') && input.route.config?.etag) {
       described['304'] = { description: DESCRIPTIONS[304], type: 'null' };
     }
@@ -89,7 +96,7 @@ const transformFor =
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Set on the routes the ETag hook covers, so that the document lists their 304. */
+    /** Set on the /v1 routes, which answer with the revision's ETag, so that the document lists their 304. */
     etag?: boolean;
   }
 }

@@ -58,6 +58,8 @@ export function sendProblem(
   const problem: Problem = { type: problemTypeUri(title), title, status, detail, ...extra };
   // A 404 or 405 is cacheable by default, and would then outlive the epic created next.
   if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-cache');
+  // A read sets its revision's ETag before it can fail; an error is no representation of that revision.
+  reply.removeHeader('etag');
   return reply.code(status).type('application/problem+json').send(problem);
 }
 
@@ -72,6 +74,9 @@ function registerProblemHandler(app: FastifyInstance): void {
     if (error instanceof DomainError) {
       const { status, title } = DOMAIN_STATUS[error.code];
       return sendProblem(reply, status, title, error.message);
+    }
+    if (error instanceof RevisionMismatch) {
+      return sendProblem(reply, 412, 'Precondition failed', `${error.message}; nothing was written`);
     }
     if (error instanceof HttpProblem) {
       reply.headers(error.headers);

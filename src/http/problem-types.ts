@@ -138,6 +138,12 @@ const TYPES: readonly ProblemType[] = [
       'This client sent more requests than the rate limit allows (`RATE_LIMIT_MAX` per minute); retry after the seconds of the `Retry-After` header.',
   },
   {
+    title: 'Precondition failed',
+    status: 412,
+    description:
+      'The request sent `If-Match` with an ETag (a revision) that is no longer the current one: someone else changed the backlog first. Nothing was written. Read it again (its ETag is the current revision) and retry with that one.',
+  },
+  {
     title: 'Request header fields too large',
     status: 431,
     description: 'The request head is over 16 KiB. The connection is closed.',

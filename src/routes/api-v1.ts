@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { registerEtag } from '../http/etag.js';
 import { fairTurns } from '../http/fair-turns.js';
 import { backlogRoutes } from './backlog.js';
 import { bugRoutes } from './bugs.js';
@@ -20,10 +19,10 @@ async function apiV1Routes(v1: FastifyInstance): Promise<void> {
       const writes = [route.method].flat().some((method) => !READ_METHODS.has(method));
       v1.requireApiKey(route, writes ? 'write' : 'read');
     }
-    // Tells the OpenAPI document which routes the ETag hook covers.
+    // Every route answers with the revision it read or wrote as its ETag (http/backlog-requests.ts),
+    // and its reads answer 304 to a matching If-None-Match: the OpenAPI document says so.
     route.config = { ...route.config, etag: true };
   });
-  registerEtag(v1);
   // Clients revalidate with the ETag: no cache may answer a stale backlog (errors included).
   v1.addHook('onRequest', async (_request, reply) => {
     reply.header('cache-control', 'no-cache');

@@ -1,8 +1,14 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
-import { backlogFromDictionary, backlogView, mergeDictionary, toDictionary } from '../domain/index.js';
+import { backlogFromDictionary, mergeDictionary, replaceChange, toDictionary } from '../domain/index.js';
+import { commitAndAnswer, readBacklog, sendBacklogView } from '../http/backlog-requests.js';
 import { dictionaryJson, dictionaryOf, dictionaryValidatorCompiler } from '../http/dictionary-body.js';
-import { BacklogViewSchema, DictionarySchema, ExportSchema } from '../schemas/backlog-schemas.js';
-import { withProblems } from '../schemas/problem-schemas.js';
+import {
+  BacklogViewSchema,
+  DictionarySchema,
+  ExportSchema,
+  MutationHeadersSchema,
+} from '../schemas/backlog-schemas.js';
+import { mutationResponses, withProblems } from '../schemas/problem-schemas.js';
 
 const tags = ['backlog'];
 
@@ -17,7 +23,10 @@ export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BacklogViewSchema }),
       },
     },
-    async () => backlogView(await app.store.read()),
+    async (request, reply) => {
+      const current = await readBacklog(app, request, reply);
+      return current ? sendBacklogView(app, request, reply, current) : reply;
+    },
   );
 
   app.post(
@@ -27,14 +36,15 @@ export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'importBacklog',
         summary: 'Merge a dictionary into the backlog (importing the same document twice changes nothing)',
         tags,
+        headers: MutationHeadersSchema,
         body: DictionarySchema,
-        response: withProblems({ 200: BacklogViewSchema }, [409]),
+        response: mutationResponses(200, [409]),
       },
       validatorCompiler: dictionaryValidatorCompiler,
     },
-    async (request) => {
+    async (request, reply) => {
       const dictionary = dictionaryOf(request);
-      return backlogView(await app.store.update((backlog) => mergeDictionary(backlog, dictionary)));
+      return commitAndAnswer(app, request, reply, (backlog) => mergeDictionary(backlog, dictionary));
     },
   );
 
@@ -45,14 +55,18 @@ export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'replaceBacklog',
         summary: 'Replace the whole backlog with a dictionary',
         tags,
+        headers: MutationHeadersSchema,
         body: DictionarySchema,
-        response: withProblems({ 200: BacklogViewSchema }, [409]),
+        response: mutationResponses(200, [409]),
       },
       validatorCompiler: dictionaryValidatorCompiler,
     },
-    async (request) => {
-      const replacement = backlogFromDictionary(dictionaryOf(request));
-      return backlogView(await app.store.update(() => replacement));
+    async (request, reply) => {
+      const dictionary = dictionaryOf(request);
+      // Built on every try: a store may plan again after a conflict, and a commit takes ownership of the replacement.
+      return commitAndAnswer(app, request, reply, (backlog) =>
+        replaceChange(backlog, backlogFromDictionary(dictionary)),
+      );
     },
   );
 
@@ -66,10 +80,11 @@ export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: ExportSchema }),
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const current = await readBacklog(app, request, reply);
+      if (!current) return reply;
       // Serialised here, in creation order: an object would list integer-like ids first.
-      const text = dictionaryJson(toDictionary(await app.store.read()));
-      return reply.type('application/json').send(text as never);
+      return reply.type('application/json').send(dictionaryJson(toDictionary(current.backlog)) as never);
     },
   );
 };

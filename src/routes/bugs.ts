@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { addBug, backlogView, bugReports, epicsBlockedByBug, removeBug } from '../domain/index.js';
+import { addBug, bugReports, epicsBlockedByBug, removeBug } from '../domain/index.js';
+import { commitAndAnswer, readBacklog, segment } from '../http/backlog-requests.js';
 import {
-  BacklogViewSchema,
   BlockedEpicsSchema,
   BugListSchema,
   EpicRefSchema,
   IdSchema,
+  MutationHeadersSchema,
 } from '../schemas/backlog-schemas.js';
-import { withProblems } from '../schemas/problem-schemas.js';
+import { mutationResponses, withProblems } from '../schemas/problem-schemas.js';
 
 const tags = ['bugs'];
 const bugParams = z.object({ bugId: IdSchema });
@@ -24,7 +25,10 @@ export const bugRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BugListSchema }),
       },
     },
-    async () => [...bugReports(await app.store.read())].map(([id, epics]) => ({ id, epics })),
+    async (request, reply) => {
+      const current = await readBacklog(app, request, reply);
+      return current ? [...bugReports(current.backlog)].map(([id, epics]) => ({ id, epics })) : reply;
+    },
   );
 
   app.post(
@@ -34,13 +38,16 @@ export const bugRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'reportBug',
         summary: 'Report a bug in an epic (again with another epic: it is reported there too)',
         tags,
+        headers: MutationHeadersSchema,
         body: EpicRefSchema,
-        response: withProblems({ 201: BacklogViewSchema }, [409]),
+        response: mutationResponses(201, [409]),
       },
     },
     async (request, reply) => {
       const { id, epic } = request.body;
-      return reply.code(201).send(backlogView(await app.store.update((b) => addBug(b, epic, id))));
+      return commitAndAnswer(app, request, reply, (b) => addBug(b, epic, id), {
+        created: () => `/v1/bugs/${segment(id)}`,
+      });
     },
   );
 
@@ -51,11 +58,12 @@ export const bugRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'fixBug',
         summary: 'Mark the bug fixed: remove it from every epic',
         tags,
+        headers: MutationHeadersSchema,
         params: bugParams,
-        response: withProblems({ 200: BacklogViewSchema }),
+        response: mutationResponses(200),
       },
     },
-    async (request) => backlogView(await app.store.update((b) => removeBug(b, request.params.bugId))),
+    async (request, reply) => commitAndAnswer(app, request, reply, (b) => removeBug(b, request.params.bugId)),
   );
 
   app.get(
@@ -69,6 +77,9 @@ export const bugRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BlockedEpicsSchema }),
       },
     },
-    async (request) => epicsBlockedByBug(await app.store.read(), request.params.bugId),
+    async (request, reply) => {
+      const current = await readBacklog(app, request, reply);
+      return current ? epicsBlockedByBug(current.backlog, request.params.bugId) : reply;
+    },
   );
 };

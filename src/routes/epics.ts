@@ -3,9 +3,7 @@ import { z } from 'zod';
 import {
   addBug,
   addTask,
-  backlogView,
   bugsOfEpic,
-  computeStatuses,
   createEpic,
   deleteEpic,
   epicsBlockedByBug,
@@ -14,8 +12,8 @@ import {
   linkEpics,
   unlinkEpics,
 } from '../domain/index.js';
+import { commitAndAnswer, readBacklog, segment } from '../http/backlog-requests.js';
 import {
-  BacklogViewSchema,
   BlockedEpicsSchema,
   BugListSchema,
   ChildLinkSchema,
@@ -25,10 +23,11 @@ import {
   EpicStatusListSchema,
   IdBodySchema,
   IdSchema,
+  MutationHeadersSchema,
   NewEpicSchema,
   StatusSchema,
 } from '../schemas/backlog-schemas.js';
-import { withProblems } from '../schemas/problem-schemas.js';
+import { mutationResponses, withProblems } from '../schemas/problem-schemas.js';
 
 const tags = ['epics'];
 const epicParams = z.object({ epicId: EpicIdSchema });
@@ -50,8 +49,10 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: EpicStatusListSchema }),
       },
     },
-    async (request) => {
-      const statuses = [...computeStatuses(await app.store.read())].map(([id, status]) => ({ id, status }));
+    async (request, reply) => {
+      const current = await readBacklog(app, request, reply);
+      if (!current) return reply;
+      const statuses = [...current.backlog.statuses].map(([id, status]) => ({ id, status }));
       const wanted = request.query.status;
       return wanted ? statuses.filter((epic) => epic.status === wanted) : statuses;
     },
@@ -64,12 +65,15 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'createEpic',
         summary: 'Create an epic, with its tasks, bugs and links',
         tags,
+        headers: MutationHeadersSchema,
         body: NewEpicSchema,
-        response: withProblems({ 201: BacklogViewSchema }, [409]),
+        response: mutationResponses(201, [409]),
       },
     },
     async (request, reply) =>
-      reply.code(201).send(backlogView(await app.store.update((b) => createEpic(b, request.body)))),
+      commitAndAnswer(app, request, reply, (b) => createEpic(b, request.body), {
+        created: () => `/v1/epics/${segment(request.body.id)}`,
+      }),
   );
 
   app.get(
@@ -83,10 +87,11 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BlockedEpicsSchema }),
       },
     },
-    async (request) => {
-      const backlog = await app.store.read();
+    async (request, reply) => {
+      const current = await readBacklog(app, request, reply);
+      if (!current) return reply;
       const bugId = request.query.bug_id;
-      return bugId === undefined ? epicsWithBlockedStatus(backlog) : epicsBlockedByBug(backlog, bugId);
+      return bugId === undefined ? epicsWithBlockedStatus(current.backlog) : epicsBlockedByBug(current.backlog, bugId);
     },
   );
 
@@ -101,7 +106,10 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: EpicDetailSchema }),
       },
     },
-    async (request) => epicView(await app.store.read(), request.params.epicId),
+    async (request, reply) => {
+      const current = await readBacklog(app, request, reply);
+      return current ? epicView(current.backlog, request.params.epicId) : reply;
+    },
   );
 
   app.delete(
@@ -111,11 +119,12 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'deleteEpic',
         summary: 'Delete the epic, its tasks and bug reports, and every link to it',
         tags,
+        headers: MutationHeadersSchema,
         params: epicParams,
-        response: withProblems({ 200: BacklogViewSchema }),
+        response: mutationResponses(200),
       },
     },
-    async (request) => backlogView(await app.store.update((b) => deleteEpic(b, request.params.epicId))),
+    async (request, reply) => commitAndAnswer(app, request, reply, (b) => deleteEpic(b, request.params.epicId)),
   );
 
   app.post(
@@ -125,16 +134,24 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'addItemToEpic',
         summary: 'Add a task or a bug to the epic',
         tags,
+        headers: MutationHeadersSchema,
         params: epicParams,
         body: EpicItemSchema,
-        response: withProblems({ 201: BacklogViewSchema }, [409]),
+        response: mutationResponses(201, [409]),
       },
     },
     async (request, reply) => {
       const { epicId } = request.params;
       const { type, id } = request.body;
-      const added = await app.store.update((b) => (type === 'task' ? addTask(b, epicId, id) : addBug(b, epicId, id)));
-      return reply.code(201).send(backlogView(added));
+      return commitAndAnswer(
+        app,
+        request,
+        reply,
+        (b) => (type === 'task' ? addTask(b, epicId, id) : addBug(b, epicId, id)),
+        {
+          created: () => `/v1/${type === 'task' ? 'tasks' : 'bugs'}/${segment(id)}`,
+        },
+      );
     },
   );
 
@@ -149,7 +166,10 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BugListSchema }),
       },
     },
-    async (request) => bugsOfEpic(await app.store.read(), request.params.epicId),
+    async (request, reply) => {
+      const current = await readBacklog(app, request, reply);
+      return current ? bugsOfEpic(current.backlog, request.params.epicId) : reply;
+    },
   );
 
   app.post(
@@ -159,15 +179,16 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'addBugToEpic',
         summary: 'Report a bug in the epic',
         tags,
+        headers: MutationHeadersSchema,
         params: epicParams,
         body: IdBodySchema,
-        response: withProblems({ 201: BacklogViewSchema }, [409]),
+        response: mutationResponses(201, [409]),
       },
     },
     async (request, reply) =>
-      reply
-        .code(201)
-        .send(backlogView(await app.store.update((b) => addBug(b, request.params.epicId, request.body.id)))),
+      commitAndAnswer(app, request, reply, (b) => addBug(b, request.params.epicId, request.body.id), {
+        created: () => `/v1/bugs/${segment(request.body.id)}`,
+      }),
   );
 
   app.post(
@@ -177,15 +198,16 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'linkEpic',
         summary: 'Link a child epic (refused when it would form a cycle)',
         tags,
+        headers: MutationHeadersSchema,
         params: epicParams,
         body: ChildLinkSchema,
-        response: withProblems({ 201: BacklogViewSchema }, [409]),
+        response: mutationResponses(201, [409]),
       },
     },
     async (request, reply) =>
-      reply
-        .code(201)
-        .send(backlogView(await app.store.update((b) => linkEpics(b, request.params.epicId, request.body.id)))),
+      commitAndAnswer(app, request, reply, (b) => linkEpics(b, request.params.epicId, request.body.id), {
+        created: () => `/v1/epics/${segment(request.params.epicId)}/epics/${segment(request.body.id)}`,
+      }),
   );
 
   app.delete(
@@ -195,11 +217,12 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'unlinkEpic',
         summary: 'Remove the link to a child epic',
         tags,
+        headers: MutationHeadersSchema,
         params: linkParams,
-        response: withProblems({ 200: BacklogViewSchema }),
+        response: mutationResponses(200),
       },
     },
-    async (request) =>
-      backlogView(await app.store.update((b) => unlinkEpics(b, request.params.epicId, request.params.childId))),
+    async (request, reply) =>
+      commitAndAnswer(app, request, reply, (b) => unlinkEpics(b, request.params.epicId, request.params.childId)),
   );
 };

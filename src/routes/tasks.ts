@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { addTask, backlogView, removeTask, taskOwners } from '../domain/index.js';
-import { BacklogViewSchema, EpicRefSchema, IdSchema, TaskListSchema } from '../schemas/backlog-schemas.js';
-import { withProblems } from '../schemas/problem-schemas.js';
+import { addTask, removeTask } from '../domain/index.js';
+import { commitAndAnswer, readBacklog, segment } from '../http/backlog-requests.js';
+import { EpicRefSchema, IdSchema, MutationHeadersSchema, TaskListSchema } from '../schemas/backlog-schemas.js';
+import { mutationResponses, withProblems } from '../schemas/problem-schemas.js';
 
 const tags = ['tasks'];
 
@@ -17,7 +18,10 @@ export const taskRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: TaskListSchema }),
       },
     },
-    async () => [...taskOwners(await app.store.read())].map(([id, epic]) => ({ id, epic })),
+    async (request, reply) => {
+      const current = await readBacklog(app, request, reply);
+      return current ? [...current.backlog.taskOwners].map(([id, epic]) => ({ id, epic })) : reply;
+    },
   );
 
   app.post(
@@ -27,13 +31,16 @@ export const taskRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'createTask',
         summary: 'Create a task in an epic',
         tags,
+        headers: MutationHeadersSchema,
         body: EpicRefSchema,
-        response: withProblems({ 201: BacklogViewSchema }, [409]),
+        response: mutationResponses(201, [409]),
       },
     },
     async (request, reply) => {
       const { id, epic } = request.body;
-      return reply.code(201).send(backlogView(await app.store.update((b) => addTask(b, epic, id))));
+      return commitAndAnswer(app, request, reply, (b) => addTask(b, epic, id), {
+        created: () => `/v1/tasks/${segment(id)}`,
+      });
     },
   );
 
@@ -44,10 +51,11 @@ export const taskRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'completeTask',
         summary: 'Mark the task done: remove it',
         tags,
+        headers: MutationHeadersSchema,
         params: z.object({ taskId: IdSchema }),
-        response: withProblems({ 200: BacklogViewSchema }),
+        response: mutationResponses(200),
       },
     },
-    async (request) => backlogView(await app.store.update((b) => removeTask(b, request.params.taskId))),
+    async (request, reply) => commitAndAnswer(app, request, reply, (b) => removeTask(b, request.params.taskId)),
   );
 };

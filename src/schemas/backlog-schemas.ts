@@ -162,3 +162,26 @@ export const ChildLinkSchema = z.strictObject({ id: IdSchema }).meta({ examples:
 export const EpicRefSchema = z
   .strictObject({ id: IdSchema, epic: IdSchema })
   .meta({ examples: [{ id: 'TaskC1', epic: 'EpicC' }] });
+
+/** The request headers of every mutation (SPEC section 7). */
+export const MutationHeadersSchema = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'Commit only if the backlog is still at this revision (its ETag); otherwise 412 and nothing is written. Omitted: commit whatever the revision.',
+      examples: ['"1764505000123"'],
+    }),
+  prefer: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        '`return=minimal`: answer 204 with the new ETag and no body. Omitted: answer the whole recomputed backlog.',
+      examples: ['return=minimal'],
+    }),
+});
+
+/** 204: the answer to `Prefer: return=minimal`. */
+export const NoContentSchema = z.null().meta({ description: 'No body (Prefer: return=minimal)' });

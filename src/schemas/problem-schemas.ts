@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BacklogViewSchema, NoContentSchema } from './backlog-schemas.js';
 
 export const ProblemSchema = z
   .object({
@@ -40,4 +41,15 @@ export function withProblems<T extends Record<number, z.ZodType>, E extends numb
 ): T & ProblemResponses<(typeof COMMON_PROBLEM_STATUSES)[number] | E> {
   const problems = Object.fromEntries([...common, ...extra].map((status) => [status, ProblemSchema]));
   return { ...problems, ...success } as T & ProblemResponses<(typeof COMMON_PROBLEM_STATUSES)[number] | E>;
+}
+
+/**
+ * A mutation's responses: the whole backlog with `status` (200, or 201 for a
+ * creation), 204 for `Prefer: return=minimal`, 412 for a stale If-Match, and the problems.
+ */
+export function mutationResponses<S extends 200 | 201, E extends number = never>(status: S, extra: readonly E[] = []) {
+  const success = { [status]: BacklogViewSchema, 204: NoContentSchema } as {
+    [K in S]: typeof BacklogViewSchema;
+  } & { 204: typeof NoContentSchema };
+  return withProblems(success, [412, ...extra]);
 }

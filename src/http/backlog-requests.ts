@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Backlog, Change, Commit, Committed } from '../domain/index.js';
+import { etagOf, ifNoneMatchMatches, revisionsOfIfMatch } from './etag.js';
+import './store.js';
+
+/**
+ * Reads the current backlog for a read of /v1: sets its ETag and, when the
+ * request's If-None-Match names it, answers 304 before any view is built
+ * (then resolves to undefined and the handler returns the reply).
+ */
+export async function readBacklog(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Committed | undefined> {
+  const committed = await app.store.read();
+  const etag = etagOf(committed.revision);
+  reply.header('etag', etag);
+  if (!ifNoneMatchMatches(request.headers['if-none-match'], etag)) return committed;
+  reply.code(304).send();
+  return undefined;
+}
+
+/** Answers the whole BacklogView of a committed revision, shared and compressed once per revision. */
+export async function sendBacklogView(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  committed: Committed,
+): Promise<FastifyReply> {
+  const { body, encoding } = await app.backlogBodies.answer(committed, request.headers['accept-encoding']);
+  reply.header('vary', 'accept-encoding');
+  if (encoding) reply.header('content-encoding', encoding);
+  return reply.type('application/json; charset=utf-8').send(body);
+}
+
+export interface CommitOptions {
+  /** 201 for a creation (with `location`), else 200. */
+  readonly created?: (commit: Commit) => string;
+}
+
+/**
+ * Every mutation of /v1: commits the change (only if the backlog is still at a
+ * revision named by If-Match, when sent), then answers with the new ETag and the
+ * whole BacklogView, or 204 and no body when the client asked `Prefer: return=minimal`.
+ */
+export async function commitAndAnswer(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  plan: (backlog: Backlog) => Change,
+  options: CommitOptions = {},
+): Promise<FastifyReply> {
+  const commit = await app.store.update(plan, { ifRevision: revisionsOfIfMatch(request.headers['if-match']) });
+  reply.header('etag', etagOf(commit.revision));
+  if (options.created) reply.header('location', options.created(commit)).code(201);
+  if (prefersMinimal(request.headers.prefer)) {
+    return reply.header('preference-applied', 'return=minimal').code(204).send();
+  }
+  return sendBacklogView(app, request, reply, commit);
+}
+
+/** RFC 7240: `Prefer: return=minimal`, possibly among other preferences. */
+export function prefersMinimal(header: string | string[] | undefined): boolean {
+  const values = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return values.split(',').some((preference) => /^\s*return\s*=\s*"?minimal"?\s*(?:;|$)/i.test(preference));
+}
+
+/** A path segment of a Location header. */
+export function segment(id: string): string {
+  return encodeURIComponent(id);
+}
