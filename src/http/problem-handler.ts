@@ -5,6 +5,7 @@ import {
   CommitOutcomeUnknown,
   DomainError,
   type DomainErrorCode,
+  RevisionMismatch,
   StoreBusy,
   StoreUnavailable,
 } from '../domain/index.js';

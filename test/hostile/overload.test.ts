@@ -48,7 +48,7 @@ describe('a bounded wait for the store queue (issue 12, case 6)', () => {
       expect(expectProblem(answer, 503).detail).toMatch(/busy: the request waited over 100 ms.*nothing was written/);
       expect(answer.headers['retry-after']).toBeDefined();
     }
-    const stored = (await memory.read()).epics.get('E1')?.tasks;
+    const stored = (await memory.read()).backlog.epics.get('E1')?.tasks;
     expect([...(stored ?? [])].sort()).toEqual([...acknowledged].sort());
   });
 });
@@ -79,7 +79,7 @@ describe('load shedding (issue 12, cases 2 and 6)', () => {
     expect(refused.headers['retry-after']).toBe('2');
     expect((await app.inject({ url: '/livez' })).statusCode).toBe(200);
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
-    expect((await store.read()).epics.size).toBe(0);
+    expect((await store.read()).backlog.size).toBe(0);
   });
 
   it('answers 503 while the event loop lags past MAX_EVENT_LOOP_DELAY_MS, then serves again', async () => {
