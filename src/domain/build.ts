@@ -1,8 +1,8 @@
-import { addToGroup, Backlog, type BacklogIndexes, type Epic, setStatus } from './backlog.js';
-import { findCycle } from './cycles.js';
+import { addToGroup, Backlog, type BacklogIndexes, type Epic } from './backlog.js';
+import { findNumberedCycle } from './cycles.js';
 import { CycleDetected, EpicExists, TaskExists, UnknownEpicLink } from './errors.js';
 import { assertEpicId, assertId } from './ids.js';
-import { computeStatuses } from './status.js';
+import { computeStatuses, numberLinks, type Status } from './status.js';
 
 /**
  * Builds a backlog from epics in creation order, checking every invariant: ids
@@ -34,10 +34,15 @@ export function backlogFromEpics(epics: Iterable<Epic>): Backlog {
       addToGroup(indexes.parents, child, epic.id);
     }
   }
-  const cycle = findCycle(indexes.epics.keys(), (id) => indexes.epics.get(id)?.epics);
-  if (cycle) throw new CycleDetected(cycle);
-  const statuses = computeStatuses(list, indexes.order);
-  for (let i = 0; i < list.length; i++) setStatus(indexes, (list[i] as Epic).id, statuses[i]);
+  const links = numberLinks(list, indexes.order);
+  const cycle = findNumberedCycle(links);
+  if (cycle) throw new CycleDetected(cycle.map((index) => (list[index] as Epic).id));
+  const statuses = computeStatuses(list, links);
+  for (let i = 0; i < list.length; i++) {
+    const status = statuses[i] as Status;
+    indexes.statuses.set((list[i] as Epic).id, status);
+    indexes.statusCounts.set(status, (indexes.statusCounts.get(status) ?? 0) + 1);
+  }
   return new Backlog(indexes);
 }
 

@@ -1,3 +1,5 @@
+import type { NumberedLinks } from './status.js';
+
 /**
  * The first cycle met by a depth-first walk from each root in turn, as a path that
  * starts and ends on the same epic, or undefined when none is reachable from the
@@ -37,6 +39,42 @@ export function findCycle(
       onPath.set(child, path.length);
       path.push(child);
       next.push(0);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first cycle of numbered links (status.ts) met by a depth-first walk from
+ * each epic in turn, as epic numbers starting and ending on the same epic, or
+ * undefined for a DAG. The whole-backlog check of start-up and replace, on arrays only.
+ */
+export function findNumberedCycle({ childStart, childIndex }: NumberedLinks): number[] | undefined {
+  const count = childStart.length - 1;
+  // 0: not visited; 1: on the current path; 2: done.
+  const state = new Uint8Array(count);
+  const next = new Int32Array(count);
+  const path: number[] = [];
+  for (let root = 0; root < count; root++) {
+    if (state[root] !== 0) continue;
+    path.push(root);
+    state[root] = 1;
+    next[root] = childStart[root] as number;
+    while (path.length > 0) {
+      const epic = path[path.length - 1] as number;
+      const position = next[epic] as number;
+      if (position === childStart[epic + 1]) {
+        state[epic] = 2;
+        path.pop();
+        continue;
+      }
+      next[epic] = position + 1;
+      const child = childIndex[position] as number;
+      if (state[child] === 1) return [...path.slice(path.indexOf(child)), child];
+      if (state[child] === 2) continue;
+      state[child] = 1;
+      next[child] = childStart[child] as number;
+      path.push(child);
     }
   }
   return undefined;

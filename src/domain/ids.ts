@@ -37,7 +37,8 @@ export function isBlank(value: string): boolean {
 /** Why `id` is not a valid id, or undefined when it is. */
 export function idProblem(id: string): string | undefined {
   if (id.length === 0) return 'must not be empty';
-  if ([...id].length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters`;
+  // Counting code points costs an array per id: only ids longer in UTF-16 units can be too long.
+  if (id.length > MAX_ID_LENGTH && [...id].length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters`;
   // A lone surrogate: MongoDB (BSON is UTF-8) would store U+FFFD instead, a different id.
   if (!id.isWellFormed()) return 'must be well-formed Unicode (it contains a lone surrogate such as \\ud800)';
   if (idRegex.test(id)) return undefined;

@@ -28,21 +28,35 @@ export function statusOf(epic: Epic, childStatus: (childId: string) => Status): 
   return STATUS_OF_RANK[strongest] as Status;
 }
 
+/** Links as one flat array of epic numbers: the children of epic i are `childIndex[childStart[i] .. childStart[i + 1])`. */
+export interface NumberedLinks {
+  readonly childStart: Int32Array;
+  readonly childIndex: Int32Array;
+}
+
+/** Numbers the links of `epics` through `indexOf` (each epic's position); every link must name one of them. */
+export function numberLinks(epics: readonly Epic[], indexOf: ReadonlyMap<string, number>): NumberedLinks {
+  const count = epics.length;
+  const childStart = new Int32Array(count + 1);
+  let links = 0;
+  for (let i = 0; i < count; i++) links += (epics[i] as Epic).epics.length;
+  const childIndex = new Int32Array(links);
+  for (let i = 0, at = 0; i < count; i++) {
+    childStart[i] = at;
+    for (const child of (epics[i] as Epic).epics) childIndex[at++] = indexOf.get(child) as number;
+  }
+  childStart[count] = links;
+  return { childStart, childIndex };
+}
+
 /**
  * The status of every epic, in one pass: each status is computed once, after
  * those of its children, with an explicit stack so that a chain of any depth
- * fits. `indexOf` numbers the epics (their position in `epics`) so that the walk
- * itself touches only arrays. Used where every status is new: import, replace, start-up.
+ * fits, over numbered links so that the walk itself touches only arrays. Used
+ * where every status is new: import, replace, start-up. The links must form a DAG.
  */
-export function computeStatuses(epics: readonly Epic[], indexOf: ReadonlyMap<string, number>): Status[] {
+export function computeStatuses(epics: readonly Epic[], { childStart, childIndex }: NumberedLinks): Status[] {
   const count = epics.length;
-  const children: Int32Array[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const links = (epics[i] as Epic).epics;
-    const own = new Int32Array(links.length);
-    for (let l = 0; l < links.length; l++) own[l] = indexOf.get(links[l] as string) as number;
-    children[i] = own;
-  }
   const rank = new Int8Array(count).fill(UNKNOWN);
   const stack: number[] = [];
   for (let root = 0; root < count; root++) {
@@ -54,15 +68,16 @@ export function computeStatuses(epics: readonly Epic[], indexOf: ReadonlyMap<str
         stack.pop();
         continue;
       }
-      const own = children[index] as Int32Array;
+      const first = childStart[index] as number;
+      const end = childStart[index + 1] as number;
       const before = stack.length;
-      for (let c = 0; c < own.length; c++) {
-        const child = own[c] as number;
+      for (let c = first; c < end; c++) {
+        const child = childIndex[c] as number;
         if (rank[child] === UNKNOWN) stack.push(child);
       }
       if (stack.length > before) continue;
       stack.pop();
-      rank[index] = rankOf(epics[index] as Epic, own, rank);
+      rank[index] = rankOf(epics[index] as Epic, childIndex, first, end, rank);
     }
   }
   const statuses: Status[] = new Array(count);
@@ -70,11 +85,11 @@ export function computeStatuses(epics: readonly Epic[], indexOf: ReadonlyMap<str
   return statuses;
 }
 
-function rankOf(epic: Epic, children: Int32Array, rank: Int8Array): number {
+function rankOf(epic: Epic, childIndex: Int32Array, first: number, end: number, rank: Int8Array): number {
   if (epic.tasks.length > 0) return WIP;
   let strongest = epic.bugs.length > 0 ? PENDING_VALIDATION : COMPLETED;
-  for (let c = 0; c < children.length; c++) {
-    const childRank = rank[children[c] as number] as number;
+  for (let c = first; c < end; c++) {
+    const childRank = rank[childIndex[c] as number] as number;
     if (childRank >= BLOCKED) return BLOCKED;
     if (childRank > strongest) strongest = childRank;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCycle, pathBetween } from '../../src/domain/index.js';
+import { findCycle, findNumberedCycle, pathBetween } from '../../src/domain/index.js';
 
 // The walks take links as a function, so these graphs are plain records, never checked backlogs.
 function childrenIn(links: Record<string, string[]>): (epicId: string) => string[] | undefined {
@@ -86,5 +86,33 @@ describe('pathBetween', () => {
     const path = pathBetween('E0', 'E99999', linksIn(links));
     expect(path).toHaveLength(100_000);
     expect(path?.[1]).toBe('E1');
+  });
+});
+
+describe('findNumberedCycle', () => {
+  const links = (children: number[][]) => {
+    const childStart = new Int32Array(children.length + 1);
+    const flat: number[] = [];
+    children.forEach((own, i) => {
+      childStart[i] = flat.length;
+      flat.push(...own);
+    });
+    childStart[children.length] = flat.length;
+    return { childStart, childIndex: Int32Array.from(flat) };
+  };
+
+  it('finds none in a DAG with shared children', () => {
+    expect(findNumberedCycle(links([[1, 2], [2], [], [0, 2]]))).toBeUndefined();
+  });
+
+  it('names a cycle as the path that closes it, a self link included', () => {
+    expect(findNumberedCycle(links([[1], [2], [0]]))).toEqual([0, 1, 2, 0]);
+    expect(findNumberedCycle(links([[], [1]]))).toEqual([1, 1]);
+    expect(findNumberedCycle(links([[1], [2], [3], [1]]))).toEqual([1, 2, 3, 1]);
+  });
+
+  it('walks a chain 100,000 deep without recursion', () => {
+    const chain = Array.from({ length: 100_000 }, (_, i) => (i < 99_999 ? [i + 1] : [0]));
+    expect(findNumberedCycle(links(chain))?.length).toBe(100_001);
   });
 });

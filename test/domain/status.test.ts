@@ -4,6 +4,7 @@ import {
   backlogFromDictionary,
   computeStatuses,
   type Epic,
+  numberLinks,
   removeTask,
   statusOf,
 } from '../../src/domain/index.js';
@@ -121,7 +122,7 @@ describe('computeStatuses', () => {
       epic('D', { epics: ['A', 'E'] }),
       epic('E', { tasks: ['t'] }),
     ];
-    expect(computeStatuses(epics, indexOf(epics))).toEqual([
+    expect(computeStatuses(epics, numberLinks(epics, indexOf(epics)))).toEqual([
       'pending_validation',
       'pending_validation',
       'pending_validation',
@@ -131,12 +132,12 @@ describe('computeStatuses', () => {
   });
 
   it('is empty for no epics', () => {
-    expect(computeStatuses([], new Map())).toEqual([]);
+    expect(computeStatuses([], numberLinks([], new Map()))).toEqual([]);
   });
 
   it('agrees with statusOf, the rule one epic at a time', () => {
     const epics = [...specBacklog().epics.values()];
-    const statuses = computeStatuses(epics, indexOf(epics));
+    const statuses = computeStatuses(epics, numberLinks(epics, indexOf(epics)));
     const byId = new Map(epics.map((e, i) => [e.id, statuses[i]]));
     for (const e of epics) expect(statusOf(e, (child) => byId.get(child) ?? 'completed')).toBe(byId.get(e.id));
   });
