@@ -25,9 +25,11 @@ describe('/readyz reflects whether writes can succeed (issue 12, case 5)', () =>
     expect((await app.inject({ method: 'POST', url: '/v1/epics', payload: { id: 'E1' } })).statusCode).toBe(201);
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
     // A full disk: every file the store writes next is /dev/full, where a write fails with ENOSPC.
+    // (A replacement of the whole backlog is written as a new snapshot, through a temporary file.)
     await symlink('/dev/full', path.join(dataDir, `${SNAPSHOT_FILE}.${process.pid}.tmp`));
     await symlink('/dev/full', path.join(dataDir, READY_PROBE_FILE));
-    expectProblem(await app.inject({ method: 'POST', url: '/v1/epics', payload: { id: 'E2' } }), 503);
+    expectProblem(await app.inject({ method: 'PUT', url: '/v1/backlog', payload: { E1: {}, E2: {} } }), 503);
+    expect((await app.inject({ url: '/v1/epics' })).json()).toEqual([{ id: 'E1', status: 'completed' }]);
     const notReady = expectProblem(await app.inject({ url: '/readyz' }), 503);
     expect(notReady.detail).toMatch(/last write failed .*ENOSPC/);
     expect(existsSync(path.join(dataDir, READY_PROBE_FILE))).toBe(false); // the test write cleans up

@@ -1,7 +1,7 @@
-import { appendFile, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, open, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   addTask,
   backlogFromDictionary,
@@ -73,6 +73,33 @@ describe('file store journal', () => {
     expect(after - before).toBeLessThan(4096);
     expect((await stat(path.join(dataDir, SNAPSHOT_FILE))).mtimeMs).toBe(snapshot.mtimeMs);
     await store.close();
+  });
+
+  it('answers StoreUnavailable when an append fails (a full disk), keeps what it had, and leaves no trace of the record', async () => {
+    const dataDir = await newFolder('backlog-full-');
+    const store = await createFileStore({ dataDir });
+    await store.update((b) => createEpic(b, { id: 'EpicA', tasks: ['T1'] }));
+    const before = await store.read();
+    // The disk fills up under the append: syncing the journal fails as a full disk makes it fail.
+    const probe = await open(path.join(dataDir, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const full = Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC' });
+    const datasync = vi.spyOn(fileHandle, 'datasync').mockRejectedValueOnce(full);
+    await expect(store.update((b) => removeTask(b, 'T1'))).rejects.toThrow(/Cannot write the journal .*ENOSPC/);
+    expect(datasync).toHaveBeenCalled();
+    datasync.mockRestore();
+    const after = await store.read();
+    expect(after.revision).toBe(before.revision);
+    expect(after.backlog.epic('EpicA').tasks).toEqual(['T1']);
+    // The next commit follows on from the last acknowledged one, and a restart reads exactly that.
+    const next = await store.update((b) => addTask(b, 'EpicA', 'T2'));
+    expect(next.revision).toBe(before.revision + 1);
+    await store.close();
+    const reopened = await createFileStore({ dataDir });
+    expect((await reopened.read()).backlog.epic('EpicA').tasks).toEqual(['T1', 'T2']);
+    expect((await reopened.read()).revision).toBe(before.revision + 1);
+    await reopened.close();
   });
 
   it('replays the journal at start-up: the backlog, its statuses and its revision', async () => {
