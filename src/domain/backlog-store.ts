@@ -22,16 +22,24 @@ export interface UpdateOptions {
  * test/repo/backlog-store.contract.ts.
  */
 export interface BacklogStore {
-  /** The latest committed backlog and its revision. Use the backlog before the next await: a commit retires it. */
+  /**
+   * The latest committed backlog and its revision. A later commit retires that
+   * backlog (it is changed in place), so a caller that reads it after an await of
+   * its own passes `use`: it runs synchronously on the committed backlog before any
+   * other commit can apply, and read() resolves to what it returns.
+   */
   read(): Promise<Committed>;
+  read<T>(use: (committed: Committed) => T): Promise<T>;
   /**
    * Plans a change on the latest committed backlog and commits it atomically:
    * concurrent updates never lose one another, and when `plan` throws (a
    * DomainError) or the commit fails, nothing is written and the error is
    * rethrown. `plan` may run more than once (optimistic retries), so it must be
    * pure. A change that changes nothing commits nothing and keeps the revision.
+   * `use`, as for read(), runs synchronously on the commit before the next one applies.
    */
   update(plan: (backlog: Backlog) => Change, options?: UpdateOptions): Promise<Commit>;
+  update<T>(plan: (backlog: Backlog) => Change, options: UpdateOptions, use: (commit: Commit) => T): Promise<T>;
   /** Resolves when the store can serve requests; rejects with StoreUnavailable otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +51,11 @@ export class RevisionMismatch extends Error {
     super(`The backlog has moved on to revision ${current}; read it again and retry`);
     this.name = 'RevisionMismatch';
   }
+}
+
+/** What a store hands to its caller: `use` applied at once when given (see BacklogStore.read), else the value itself. */
+export function handOver<V, T>(value: V, use: ((value: V) => T) | undefined): T | V {
+  return use ? use(value) : value;
 }
 
 /** Throws RevisionMismatch unless the options accept the current revision. */

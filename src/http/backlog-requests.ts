@@ -4,34 +4,40 @@ import { etagOf, ifNoneMatchMatches, revisionsOfIfMatch } from './etag.js';
 import './store.js';
 
 /**
- * Reads the current backlog for a read of /v1: sets its ETag and, when the
- * request's If-None-Match names it, answers 304 before any view is built
- * (then resolves to undefined and the handler returns the reply).
+ * Answers a read of /v1: sets the ETag of the current revision and, when the
+ * request's If-None-Match names it, answers 304 before any view is built;
+ * otherwise answers what `answer` makes of the backlog. `answer` runs on the
+ * committed backlog before any other commit can change it (BacklogStore.read).
  */
-export async function readBacklog(
+export function answerRead<T>(
   app: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
-): Promise<Committed | undefined> {
-  const committed = await app.store.read();
-  const etag = etagOf(committed.revision);
-  reply.header('etag', etag);
-  if (!ifNoneMatchMatches(request.headers['if-none-match'], etag)) return committed;
-  reply.code(304).send();
-  return undefined;
+  answer: (committed: Committed) => T,
+): Promise<T | FastifyReply> {
+  return app.store.read((committed) => {
+    const etag = etagOf(committed.revision);
+    reply.header('etag', etag);
+    if (ifNoneMatchMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    return answer(committed);
+  });
 }
 
-/** Answers the whole BacklogView of a committed revision, shared and compressed once per revision. */
-export async function sendBacklogView(
+/**
+ * Answers the whole BacklogView of a committed revision, shared and compressed once
+ * per revision. Its backlog is read synchronously, before the returned promise.
+ */
+export function sendBacklogView(
   app: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
   committed: Committed,
 ): Promise<FastifyReply> {
-  const { body, encoding } = await app.backlogBodies.answer(committed, request.headers['accept-encoding']);
-  reply.header('vary', 'accept-encoding');
-  if (encoding) reply.header('content-encoding', encoding);
-  return reply.type('application/json; charset=utf-8').send(body);
+  return app.backlogBodies.answer(committed, request.headers['accept-encoding']).then(({ body, encoding }) => {
+    reply.header('vary', 'accept-encoding');
+    if (encoding) reply.header('content-encoding', encoding);
+    return reply.type('application/json; charset=utf-8').send(body);
+  });
 }
 
 export interface CommitOptions {
@@ -51,13 +57,13 @@ export async function commitAndAnswer(
   plan: (backlog: Backlog) => Change,
   options: CommitOptions = {},
 ): Promise<FastifyReply> {
-  const commit = await app.store.update(plan, { ifRevision: revisionsOfIfMatch(request.headers['if-match']) });
-  reply.header('etag', etagOf(commit.revision));
-  if (options.created) reply.header('location', options.created(commit)).code(201);
-  if (prefersMinimal(request.headers.prefer)) {
+  const ifRevision = revisionsOfIfMatch(request.headers['if-match']);
+  return app.store.update(plan, { ifRevision }, (commit) => {
+    reply.header('etag', etagOf(commit.revision));
+    if (options.created) reply.header('location', options.created(commit)).code(201);
+    if (!prefersMinimal(request.headers.prefer)) return sendBacklogView(app, request, reply, commit);
     return reply.header('preference-applied', 'return=minimal').code(204).send();
-  }
-  return sendBacklogView(app, request, reply, commit);
+  });
 }
 
 /** RFC 7240: `Prefer: return=minimal`, possibly among other preferences. */

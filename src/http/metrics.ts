@@ -46,7 +46,7 @@ function registerMetrics(app: FastifyInstance, store: BacklogStore, build: Build
       let counts: ReadonlyMap<Status, number>;
       try {
         // Kept by the backlog as it changes: a scrape costs nothing however large the backlog.
-        counts = (await store.read()).backlog.statusCounts;
+        counts = await store.read(({ backlog }) => new Map(backlog.statusCounts));
       } catch {
         return; // the store is unreachable: /readyz says so; the other metrics still answer
       }

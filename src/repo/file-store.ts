@@ -6,12 +6,15 @@ import {
   type BacklogStore,
   backlogFromEpics,
   type Change,
+  type Commit,
   type Committed,
   checkRevision,
   emptyBacklog,
+  handOver,
   isNoChange,
   StoreCorrupted,
   StoreUnavailable,
+  type UpdateOptions,
 } from '../domain/index.js';
 import { decodeSnapshot, encodeSnapshot } from './backlog-snapshot.js';
 import { createDiskReadiness } from './disk-readiness.js';
@@ -114,28 +117,13 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
   }
 
   return {
-    async read() {
-      return current;
+    async read<T>(use?: (committed: Committed) => T) {
+      return handOver(current, use);
     },
-    update(plan, updateOptions) {
-      return queue.run(async () => {
-        checkRevision(current.revision, updateOptions);
-        const change = plan(current.backlog);
-        if (isNoChange(change)) return { ...current, change };
-        const revision = current.revision + 1;
-        await readiness.track(async () => {
-          if (!change.replacement) return append(change, revision);
-          // The whole backlog changes: a snapshot is the record of it.
-          await snapshot({ backlog: change.replacement, revision }).catch((error) => {
-            throw new StoreUnavailable(`Cannot write the data file ${files.snapshot}: ${(error as Error).message}`, {
-              cause: error,
-            });
-          });
-        });
-        current = { backlog: applyChange(change), revision };
-        compactLater();
-        return { ...current, change };
-      });
+    async update<T>(plan: (backlog: Backlog) => Change, updateOptions?: UpdateOptions, use?: (commit: Commit) => T) {
+      // Wrapped so that the queue does not wait for what `use` returns (a compression, say).
+      const { handed } = await queue.run(async () => ({ handed: handOver(await commit(plan, updateOptions), use) }));
+      return handed;
     },
     ping: () => readiness.check(),
     async close() {
@@ -144,6 +132,26 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
       await lock.release();
     },
   };
+
+  /** One commit, inside the queue: checked, written and synced, then applied. */
+  async function commit(plan: (backlog: Backlog) => Change, updateOptions?: UpdateOptions): Promise<Commit> {
+    checkRevision(current.revision, updateOptions);
+    const change = plan(current.backlog);
+    if (isNoChange(change)) return { ...current, change };
+    const revision = current.revision + 1;
+    await readiness.track(async () => {
+      if (!change.replacement) return append(change, revision);
+      // The whole backlog changes: a snapshot is the record of it.
+      await snapshot({ backlog: change.replacement, revision }).catch((error) => {
+        throw new StoreUnavailable(`Cannot write the data file ${files.snapshot}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      });
+    });
+    current = { backlog: applyChange(change), revision };
+    compactLater();
+    return { ...current, change };
+  }
 }
 
 async function load(files: { snapshot: string; journal: string }, logger: StoreLogger) {

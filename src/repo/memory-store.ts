@@ -2,9 +2,14 @@ import {
   applyChange,
   type Backlog,
   type BacklogStore,
+  type Change,
+  type Commit,
+  type Committed,
   checkRevision,
   emptyBacklog,
+  handOver,
   isNoChange,
+  type UpdateOptions,
 } from '../domain/index.js';
 import { createSerialQueue } from './serial-queue.js';
 
@@ -20,17 +25,18 @@ export function createMemoryStore(
   let current = { backlog: initial, revision: now };
   const queue = createSerialQueue({ maxWaitMs: queueWaitMs });
   return {
-    async read() {
-      return current;
+    async read<T>(use?: (committed: Committed) => T) {
+      return handOver(current, use);
     },
-    update(plan, options) {
-      return queue.run(() => {
+    async update<T>(plan: (backlog: Backlog) => Change, options?: UpdateOptions, use?: (commit: Commit) => T) {
+      // Wrapped so that the queue does not wait for what `use` returns (a compression, say).
+      const { handed } = await queue.run(() => {
         checkRevision(current.revision, options);
         const change = plan(current.backlog);
-        if (isNoChange(change)) return { ...current, change };
-        current = { backlog: applyChange(change), revision: current.revision + 1 };
-        return { ...current, change };
+        if (!isNoChange(change)) current = { backlog: applyChange(change), revision: current.revision + 1 };
+        return { handed: handOver({ ...current, change }, use) };
       });
+      return handed;
     },
     async ping() {},
     async close() {},

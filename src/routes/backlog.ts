@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { backlogFromDictionary, mergeDictionary, replaceChange, toDictionary } from '../domain/index.js';
-import { commitAndAnswer, readBacklog, sendBacklogView } from '../http/backlog-requests.js';
+import { answerRead, commitAndAnswer, sendBacklogView } from '../http/backlog-requests.js';
 import { dictionaryJson, dictionaryOf, dictionaryValidatorCompiler } from '../http/dictionary-body.js';
 import {
   BacklogViewSchema,
@@ -23,10 +23,8 @@ export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BacklogViewSchema }),
       },
     },
-    async (request, reply) => {
-      const current = await readBacklog(app, request, reply);
-      return current ? sendBacklogView(app, request, reply, current) : reply;
-    },
+    async (request, reply) =>
+      answerRead(app, request, reply, (committed) => sendBacklogView(app, request, reply, committed)),
   );
 
   app.post(
@@ -80,11 +78,10 @@ export const backlogRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: ExportSchema }),
       },
     },
-    async (request, reply) => {
-      const current = await readBacklog(app, request, reply);
-      if (!current) return reply;
-      // Serialised here, in creation order: an object would list integer-like ids first.
-      return reply.type('application/json').send(dictionaryJson(toDictionary(current.backlog)) as never);
-    },
+    async (request, reply) =>
+      answerRead(app, request, reply, ({ backlog }) => {
+        // Serialised here, in creation order: an object would list integer-like ids first.
+        return reply.type('application/json').send(dictionaryJson(toDictionary(backlog)) as never);
+      }),
   );
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { addBug, bugReports, epicsBlockedByBug, removeBug } from '../domain/index.js';
-import { commitAndAnswer, readBacklog, segment } from '../http/backlog-requests.js';
+import { answerRead, commitAndAnswer, segment } from '../http/backlog-requests.js';
 import {
   BlockedEpicsSchema,
   BugListSchema,
@@ -25,10 +25,8 @@ export const bugRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BugListSchema }),
       },
     },
-    async (request, reply) => {
-      const current = await readBacklog(app, request, reply);
-      return current ? [...bugReports(current.backlog)].map(([id, epics]) => ({ id, epics })) : reply;
-    },
+    async (request, reply) =>
+      answerRead(app, request, reply, ({ backlog }) => [...bugReports(backlog)].map(([id, epics]) => ({ id, epics }))),
   );
 
   app.post(
@@ -77,9 +75,7 @@ export const bugRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BlockedEpicsSchema }),
       },
     },
-    async (request, reply) => {
-      const current = await readBacklog(app, request, reply);
-      return current ? epicsBlockedByBug(current.backlog, request.params.bugId) : reply;
-    },
+    async (request, reply) =>
+      answerRead(app, request, reply, ({ backlog }) => epicsBlockedByBug(backlog, request.params.bugId)),
   );
 };

@@ -12,7 +12,7 @@ import {
   linkEpics,
   unlinkEpics,
 } from '../domain/index.js';
-import { commitAndAnswer, readBacklog, segment } from '../http/backlog-requests.js';
+import { answerRead, commitAndAnswer, segment } from '../http/backlog-requests.js';
 import {
   BlockedEpicsSchema,
   BugListSchema,
@@ -49,13 +49,12 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: EpicStatusListSchema }),
       },
     },
-    async (request, reply) => {
-      const current = await readBacklog(app, request, reply);
-      if (!current) return reply;
-      const statuses = [...current.backlog.statuses].map(([id, status]) => ({ id, status }));
-      const wanted = request.query.status;
-      return wanted ? statuses.filter((epic) => epic.status === wanted) : statuses;
-    },
+    async (request, reply) =>
+      answerRead(app, request, reply, ({ backlog }) => {
+        const statuses = [...backlog.statuses].map(([id, status]) => ({ id, status }));
+        const wanted = request.query.status;
+        return wanted ? statuses.filter((epic) => epic.status === wanted) : statuses;
+      }),
   );
 
   app.post(
@@ -87,12 +86,11 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BlockedEpicsSchema }),
       },
     },
-    async (request, reply) => {
-      const current = await readBacklog(app, request, reply);
-      if (!current) return reply;
-      const bugId = request.query.bug_id;
-      return bugId === undefined ? epicsWithBlockedStatus(current.backlog) : epicsBlockedByBug(current.backlog, bugId);
-    },
+    async (request, reply) =>
+      answerRead(app, request, reply, ({ backlog }) => {
+        const bugId = request.query.bug_id;
+        return bugId === undefined ? epicsWithBlockedStatus(backlog) : epicsBlockedByBug(backlog, bugId);
+      }),
   );
 
   app.get(
@@ -106,10 +104,8 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: EpicDetailSchema }),
       },
     },
-    async (request, reply) => {
-      const current = await readBacklog(app, request, reply);
-      return current ? epicView(current.backlog, request.params.epicId) : reply;
-    },
+    async (request, reply) =>
+      answerRead(app, request, reply, ({ backlog }) => epicView(backlog, request.params.epicId)),
   );
 
   app.delete(
@@ -166,10 +162,8 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: BugListSchema }),
       },
     },
-    async (request, reply) => {
-      const current = await readBacklog(app, request, reply);
-      return current ? bugsOfEpic(current.backlog, request.params.epicId) : reply;
-    },
+    async (request, reply) =>
+      answerRead(app, request, reply, ({ backlog }) => bugsOfEpic(backlog, request.params.epicId)),
   );
 
   app.post(

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { addTask, removeTask } from '../domain/index.js';
-import { commitAndAnswer, readBacklog, segment } from '../http/backlog-requests.js';
+import { answerRead, commitAndAnswer, segment } from '../http/backlog-requests.js';
 import { EpicRefSchema, IdSchema, MutationHeadersSchema, TaskListSchema } from '../schemas/backlog-schemas.js';
 import { mutationResponses, withProblems } from '../schemas/problem-schemas.js';
 
@@ -18,10 +18,8 @@ export const taskRoutes: FastifyPluginAsyncZod = async (app) => {
         response: withProblems({ 200: TaskListSchema }),
       },
     },
-    async (request, reply) => {
-      const current = await readBacklog(app, request, reply);
-      return current ? [...current.backlog.taskOwners].map(([id, epic]) => ({ id, epic })) : reply;
-    },
+    async (request, reply) =>
+      answerRead(app, request, reply, ({ backlog }) => [...backlog.taskOwners].map(([id, epic]) => ({ id, epic }))),
   );
 
   app.post(

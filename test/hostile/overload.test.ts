@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { type BacklogStore, StoreBusy } from '../../src/domain/index.js';
+import { type BacklogStore, type Commit, StoreBusy, type UpdateOptions } from '../../src/domain/index.js';
 import { createMemoryStore } from '../../src/repo/memory-store.js';
 import { createSerialQueue } from '../../src/repo/serial-queue.js';
 import { buildTestApp, expectProblem } from '../helpers/test-app.js';
@@ -26,14 +26,18 @@ describe('a bounded wait for the store queue (issue 12, case 6)', () => {
     // The stores' queue, in front of commits that each take 60 ms (a slow disk or database).
     const memory = createMemoryStore();
     const queue = createSerialQueue({ maxWaitMs: 100 });
-    const slow: BacklogStore = {
+    const slow = {
       ...memory,
-      update: (change) =>
+      update: (
+        plan: Parameters<BacklogStore['update']>[0],
+        options?: UpdateOptions,
+        use?: (commit: Commit) => unknown,
+      ) =>
         queue.run(async () => {
           await sleep(60);
-          return memory.update(change);
+          return memory.update(plan, options ?? {}, use ?? ((commit) => commit));
         }),
-    };
+    } as BacklogStore;
     const app = await buildTestApp({}, slow);
     expect((await app.inject({ method: 'POST', url: '/v1/epics', payload: { id: 'E1' } })).statusCode).toBe(201);
     const ids = Array.from({ length: 10 }, (_, i) => `T${i}`);

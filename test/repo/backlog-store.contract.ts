@@ -124,6 +124,31 @@ export function describeBacklogStoreContract(
       expect((await store.read()).backlog.epic('E').bugs).toHaveLength(100);
     });
 
+    it('hands `use` a backlog that no other commit changes while it runs, reads and updates interleaved', async () => {
+      await store.update((b) => createEpic(b, { id: 'E', tasks: Array.from({ length: 40 }, (_, i) => `t${i}`) }));
+      const answers = await Promise.all(
+        Array.from({ length: 80 }, (_, i) =>
+          i % 2 === 0
+            ? store.read(({ backlog, revision }) => ({ tasks: backlog.epic('E').tasks.length, revision }))
+            : store.update(
+                (b) => removeTask(b, `t${(i - 1) / 2}`),
+                {},
+                ({ backlog, revision }) => ({
+                  tasks: backlog.epic('E').tasks.length,
+                  revision,
+                }),
+              ),
+        ),
+      );
+      // Every answer is consistent: a revision's task count is the same wherever it was seen.
+      const seen = new Map<number, number>();
+      for (const { tasks, revision } of answers) {
+        expect(seen.get(revision) ?? tasks, `revision ${revision}`).toBe(tasks);
+        seen.set(revision, tasks);
+      }
+      expect((await store.read()).backlog.epic('E').tasks).toEqual([]);
+    });
+
     it('lets exactly one of 30 concurrent adds of one task id succeed', async () => {
       for (const id of ['A', 'B', 'C']) await store.update((b) => createEpic(b, { id }));
       const results = await Promise.allSettled(
