@@ -64,6 +64,15 @@ export const GENERIC_PROBLEM_EXAMPLES: Readonly<Record<number, { name: string; s
     summary: 'No valid API key',
     value: problem('Unauthorized', 401, 'A valid API key is required: Authorization: Bearer <key>'),
   },
+  412: {
+    name: 'revisionMoved',
+    summary: 'If-Match names a revision the backlog has moved on from',
+    value: problem(
+      'Precondition failed',
+      412,
+      'The backlog has moved on to revision 1764505000124; read it again and retry; nothing was written',
+    ),
+  },
   413: {
     name: 'tooLarge',
     summary: 'A body over BODY_LIMIT',

@@ -170,7 +170,7 @@ export const MutationHeadersSchema = z.object({
     .optional()
     .meta({
       description:
-        'Commit only if the backlog is still at this revision (its ETag); otherwise 412 and nothing is written. Omitted: commit whatever the revision.',
+        'Commit only if the backlog is still at this revision (the ETag of what you read); otherwise 412 and nothing is written. Left out: commit whatever the revision.',
       examples: ['"1764505000123"'],
     }),
   prefer: z
@@ -178,7 +178,7 @@ export const MutationHeadersSchema = z.object({
     .optional()
     .meta({
       description:
-        '`return=minimal`: answer 204 with the new ETag and no body. Omitted: answer the whole recomputed backlog.',
+        '`return=minimal`: answer 204 with the new ETag and no body. Left out: answer the whole recomputed backlog.',
       examples: ['return=minimal'],
     }),
 });

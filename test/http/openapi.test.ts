@@ -50,6 +50,8 @@ describe('GET /docs/json', () => {
         '503',
         ...(hasBody ? ['413', '415'] : []),
         ...(name.startsWith('POST') || name.startsWith('PUT') ? ['409'] : []),
+        // Every mutation takes If-Match (SPEC section 7).
+        ...(name.startsWith('GET') ? [] : ['412']),
       ];
       const problems = Object.keys(operation.responses).filter((status) => Number(status) >= 400);
       expect(problems, name).toEqual(expect.arrayContaining(expected));
@@ -63,9 +65,24 @@ describe('GET /docs/json', () => {
         expect(schema, `${name} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
       }
       expect(operation.responses['503']?.headers, name).toHaveProperty('Retry-After');
+      // Every mutation answers 204 to Prefer: return=minimal, with no body and the new ETag.
+      if (!name.startsWith('GET')) {
+        expect(operation.responses['204']?.content, name).toBeUndefined();
+        expect(operation.responses['204']?.headers, name).toHaveProperty('ETag');
+      }
     }
     expect(statusesOf(document, '/v1/backlog')).toEqual(['200', '304', '400', '503']);
-    expect(statusesOf(document, '/v1/tasks', 'post')).toEqual(['201', '400', '404', '409', '413', '415', '503']);
+    expect(statusesOf(document, '/v1/tasks', 'post')).toEqual([
+      '201',
+      '204',
+      '400',
+      '404',
+      '409',
+      '412',
+      '413',
+      '415',
+      '503',
+    ]);
   });
 
   it('declares 401 on what needs a key, and the bearer scheme, only when keys are configured', async () => {
