@@ -1,16 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { type ClientSession, type MongoClient, MongoError } from 'mongodb';
-import { type Backlog, CommitOutcomeUnknown, StoreUnavailable } from '../domain/index.js';
+import type { ClientSession, MongoClient } from 'mongodb';
 import {
+  applyChange,
+  type Backlog,
+  type Change,
+  type Commit,
+  checkRevision,
+  type Epic,
+  isNoChange,
+  planChange,
+  StoreUnavailable,
+  type UpdateOptions,
+} from '../domain/index.js';
+import {
+  type CommitDocument,
   type EpicDocument,
+  epicOf,
   META_ID,
   type MetaDocument,
+  parseCommit,
+  parseEpic,
   parseMeta,
   planCommit,
   type StoredState,
   stateFromDocuments,
 } from './mongo-documents.js';
-import { isCommitConflict, isConnectionError, isDuplicateKey } from './mongo-errors.js';
+import { isCommitConflict, isDuplicateKey, isNamespaceExists, isServerGone } from './mongo-errors.js';
+import { checkStoredChange } from './stored-epics.js';
 
 /** The server cannot run transactions: a standalone mongod instead of a replica set. */
 export class MongoNotReplicaSet extends StoreUnavailable {}
@@ -18,17 +34,27 @@ export class MongoNotReplicaSet extends StoreUnavailable {}
 /** Another writer holds the backlog: try again. */
 export const CONFLICT = Symbol('conflict');
 
-const TRANSACTION = { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority', j: true } } as const;
+/** Commit records kept: a replica further behind than this reads every epic again. */
+export const KEEP_COMMITS = 10_000;
+/** Older records are pruned by every commit whose revision is a multiple of this (one extra statement). */
+const PRUNE_EVERY = 100;
 
 /**
  * Reads and writes the backlog documents. Holds this process's copy of the
- * latest backlog it saw, used only after the meta document's version, read in
- * the same request, proves it current.
+ * latest backlog it saw (`cache`), used only after the meta document, read in
+ * the same request, proves it current; when the revision has moved on, only the
+ * epics changed since are read (the `commits` records name them).
  */
-export function createBacklogAccess(client: MongoClient, dbName: string) {
+export function createBacklogAccess(client: MongoClient, dbName: string, timeoutMs: number) {
   const db = client.db(dbName);
   const epics = db.collection<EpicDocument>('epics');
   const meta = db.collection<MetaDocument>('backlog_meta');
+  const commits = db.collection<CommitDocument>('commits');
+  const transaction = {
+    readConcern: { level: 'snapshot' },
+    writeConcern: { w: 'majority', j: true },
+    maxCommitTimeMS: timeoutMs,
+  } as const;
   let cache: StoredState | undefined;
   let loading: Promise<StoredState> | undefined;
   let initialised = false;
@@ -36,9 +62,11 @@ export function createBacklogAccess(client: MongoClient, dbName: string) {
 
   async function ensureMeta(): Promise<void> {
     try {
+      // A new database starts at the clock's milliseconds, so that a database made anew
+      // never repeats a revision a client may still hold.
       await meta.updateOne(
         { _id: META_ID },
-        { $setOnInsert: { version: 0, revision: randomUUID() } },
+        { $setOnInsert: { revision: Date.now(), commitId: randomUUID() } },
         { upsert: true },
       );
     } catch (error) {
@@ -46,33 +74,60 @@ export function createBacklogAccess(client: MongoClient, dbName: string) {
     }
   }
 
-  // Only a hint: every request checks it against the meta document before using it.
-  function remember(state: StoredState): void {
-    cache = state;
+  /** A meta document written before revisions were numbers (`version` + a random `revision`) gets a number. */
+  async function upgradeMeta(): Promise<void> {
+    const old = db.collection<{ _id: string; version?: number; revision: unknown }>('backlog_meta');
+    const document = await old.findOne({ _id: META_ID, version: { $exists: true } });
+    if (typeof document?.revision !== 'string') return;
+    await old.updateOne(
+      { _id: META_ID, revision: document.revision },
+      { $set: { revision: Date.now(), commitId: document.revision }, $unset: { version: '' } },
+    );
   }
 
-  async function load(head: MetaDocument, session?: ClientSession): Promise<StoredState> {
-    const documents = await epics.find({}, { session, sort: { seq: 1 } }).toArray();
-    const state = stateFromDocuments(head, documents);
-    remember(state);
-    return state;
+  /**
+   * Makes `next` the cached state unless another request already moved the cache
+   * past it (a slower load that read an older revision does not replace a newer one).
+   */
+  function install(previous: StoredState | undefined, next: StoredState): StoredState {
+    if (cache === previous || !cache || cache.revision < next.revision) cache = next;
+    return next;
   }
 
-  /** Meta document and epics from one snapshot. */
-  async function loadSnapshot(): Promise<StoredState> {
-    const session = client.startSession();
-    let failure: unknown;
-    try {
-      session.startTransaction(TRANSACTION);
-      const state = await load(parseMeta(await meta.findOne({ _id: META_ID }, { session })), session);
-      await session.commitTransaction();
-      return state;
-    } catch (error) {
-      failure = error;
-      throw error;
-    } finally {
-      await release(session, failure);
+  /** The state at `head`, read in `session` (a snapshot transaction). */
+  async function stateAt(head: MetaDocument, session: ClientSession): Promise<StoredState> {
+    const base = cache;
+    if (base && isAt(base, head)) return base;
+    if (base && base.revision < head.revision) {
+      const changed = await changedSince(base, head, session);
+      const current = cache;
+      if (current && isAt(current, head)) return current;
+      // Applying retires the cached backlog, so only the request that still holds the cache applies.
+      const next = changed && current === base ? advance(base, head, changed) : undefined;
+      if (next) return install(base, next);
     }
+    const documents = await epics.find({}, { session, sort: { seq: 1 } }).toArray();
+    return install(base, stateFromDocuments(head, documents));
+  }
+
+  /**
+   * The epic documents changed between `base` and `head`, from the commit records
+   * in between, or undefined when those records cannot prove it (pruned, a
+   * replacement, or a history that is not the one `base` came from).
+   */
+  async function changedSince(base: StoredState, head: MetaDocument, session: ClientSession) {
+    const records = (
+      await commits.find({ _id: { $gte: base.revision, $lte: head.revision } }, { session, sort: { _id: 1 } }).toArray()
+    ).map(parseCommit);
+    const complete =
+      records.length === head.revision - base.revision + 1 &&
+      records[0]?.commitId === base.commitId &&
+      records.at(-1)?.commitId === head.commitId &&
+      records.every((record, i) => record._id === base.revision + i && (i === 0 || !record.replaced));
+    if (!complete) return undefined;
+    const ids = new Set(records.slice(1).flatMap((record) => record.epics));
+    const documents = await epics.find({ _id: { $in: [...ids] } }, { session, sort: { seq: 1 } }).toArray();
+    return { ids, documents: documents.map(parseEpic) };
   }
 
   return {
@@ -89,7 +144,11 @@ export function createBacklogAccess(client: MongoClient, dbName: string) {
           );
         }
         await epics.createIndex({ seq: 1 }, { unique: true, name: 'seq_unique' });
+        await db.createCollection('commits').catch((error) => {
+          if (!isNamespaceExists(error)) throw error;
+        });
         await ensureMeta();
+        await upgradeMeta();
         initialised = true;
       })().finally(() => {
         initialising = undefined;
@@ -107,30 +166,32 @@ export function createBacklogAccess(client: MongoClient, dbName: string) {
       const head = parseMeta(document);
       // A load that started before `head` was committed may miss it: then load again.
       for (let tries = 0; tries < 3; tries++) {
-        if (cache?.revision === head.revision) return cache;
-        loading ??= loadSnapshot().finally(() => {
+        if (cache && isAt(cache, head)) return cache;
+        loading ??= readSnapshot(async (session) =>
+          stateAt(parseMeta(await meta.findOne({ _id: META_ID }, { session })), session),
+        ).finally(() => {
           loading = undefined;
         });
         const state = await loading;
-        if (state.revision === head.revision || state.version > head.version) return state;
+        if (isAt(state, head) || state.revision > head.revision) return state;
       }
       throw new StoreUnavailable('The backlog changed too fast to be read; retry');
     },
 
     /**
-     * Applies `change` in one transaction whose first write bumps the meta
-     * document's version: from then until it ends, any other writer's bump is a
+     * Plans and commits a change in one transaction whose first write moves the
+     * meta document on: from then until it ends, any other writer's first write is a
      * WriteConflict, so the backlog read here stays the latest until the commit.
      */
-    async transact(change: (backlog: Backlog) => Backlog): Promise<Backlog | typeof CONFLICT> {
+    async transact(plan: (backlog: Backlog) => Change, options?: UpdateOptions): Promise<Commit | typeof CONFLICT> {
       const session = client.startSession();
       let failure: unknown;
       try {
-        session.startTransaction(TRANSACTION);
-        const revision = randomUUID();
+        session.startTransaction(transaction);
+        const commitId = randomUUID();
         const before = await meta.findOneAndUpdate(
           { _id: META_ID },
-          { $inc: { version: 1 }, $set: { revision } },
+          { $inc: { revision: 1 }, $set: { commitId } },
           { session, returnDocument: 'before' },
         );
         if (!before) {
@@ -138,15 +199,27 @@ export function createBacklogAccess(client: MongoClient, dbName: string) {
           return CONFLICT;
         }
         const head = parseMeta(before);
-        const state = cache?.revision === head.revision ? cache : await load(head, session);
-        const next = change(state.backlog);
-        if (next === state.backlog) return next;
-        const plan = planCommit(state, next, revision);
-        if (plan.writes.length === 0) return state.backlog;
-        await epics.bulkWrite(plan.writes, { session, ordered: true });
-        await commitWithRetry(session);
-        remember(plan.next);
-        return next;
+        checkRevision(head.revision, options);
+        const state = await stateAt(head, session);
+        const change = plan(state.backlog);
+        // Nothing to write: the transaction is aborted below, and the revision stays.
+        if (isNoChange(change)) return { backlog: state.backlog, revision: state.revision, change };
+        const revision = head.revision + 1;
+        const writes = planCommit(state, change, revision, commitId);
+        for (const batch of writes.batches) await epics.bulkWrite(batch, { session, ordered: true });
+        await commits.insertOne(writes.record, { session });
+        if (revision % PRUNE_EVERY === 0) {
+          await commits.deleteMany({ _id: { $lte: revision - KEEP_COMMITS } }, { session });
+        }
+        await commit(session);
+        // A reader may have caught up with this very commit already (and retired `state`).
+        const current = cache;
+        if (current && current !== state && current.revision >= revision) {
+          return { backlog: current.backlog, revision: current.revision, change };
+        }
+        const seqs = writes.seqs(state.seqs);
+        const next = install(state, { revision, commitId, backlog: applyChange(change), seqs, nextSeq: writes.nextSeq });
+        return { backlog: next.backlog, revision, change };
       } catch (error) {
         failure = error;
         if (isCommitConflict(error)) return CONFLICT;
@@ -156,40 +229,72 @@ export function createBacklogAccess(client: MongoClient, dbName: string) {
       }
     },
   };
-}
 
-const UNKNOWN_COMMIT_RESULT = 'UnknownTransactionCommitResult';
-const COMMIT_ATTEMPTS = 3;
-
-/**
- * Commits, re-issuing the commit while its outcome is unknown (the driver labels
- * such errors UnknownTransactionCommitResult: the commit may have been applied, and
- * committing again is safe). An outcome still unknown is never "nothing was
- * written": it is CommitOutcomeUnknown, whose 503 says so.
- */
-export async function commitWithRetry(session: ClientSession): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+  /** Runs `read` in a snapshot transaction, so everything it reads is one committed state. */
+  async function readSnapshot<T>(read: (session: ClientSession) => Promise<T>): Promise<T> {
+    const session = client.startSession();
+    let failure: unknown;
     try {
-      await session.commitTransaction();
-      return;
+      session.startTransaction(transaction);
+      return await read(session);
     } catch (error) {
-      if (!(error instanceof MongoError && error.hasErrorLabel(UNKNOWN_COMMIT_RESULT))) throw error;
-      if (attempt >= COMMIT_ATTEMPTS) {
-        throw new CommitOutcomeUnknown(
-          `MongoDB did not confirm the commit after ${attempt} attempts; it may have been written: ${error.message}`,
-          { cause: error },
-        );
-      }
+      failure = error;
+      throw error;
+    } finally {
+      await release(session, failure); // a read-only transaction: aborting it is the cheapest end
     }
   }
 }
 
-/** Aborts what is left of a transaction, without waiting on a server that is gone. */
+/** Commits the transaction; the one place that sends commitTransaction. */
+async function commit(session: ClientSession): Promise<void> {
+  await session.commitTransaction();
+}
+
+function isAt(state: StoredState, head: MetaDocument): boolean {
+  return state.revision === head.revision && state.commitId === head.commitId;
+}
+
+/**
+ * `base` moved on to `head` by the changed documents, through the domain
+ * (planChange + applyChange), or undefined when they cannot be applied safely:
+ * an epic re-created with another `seq` (its place in creation order changed) or
+ * a change that breaks a rule (a full rebuild then names the damage).
+ */
+function advance(
+  base: StoredState,
+  head: MetaDocument,
+  changed: { ids: ReadonlySet<string>; documents: readonly EpicDocument[] },
+): StoredState | undefined {
+  const put = new Map<string, Epic>();
+  let nextSeq = base.nextSeq;
+  for (const document of changed.documents) {
+    const seq = base.seqs.get(document._id);
+    if (seq !== undefined && seq !== document.seq) return undefined;
+    put.set(document._id, epicOf(document));
+    nextSeq = Math.max(nextSeq, document.seq + 1);
+  }
+  const deleted = new Set([...changed.ids].filter((id) => !put.has(id) && base.backlog.has(id)));
+  try {
+    checkStoredChange(base.backlog, put, deleted);
+  } catch {
+    return undefined;
+  }
+  const backlog = applyChange(planChange(base.backlog, put, deleted));
+  for (const id of deleted) base.seqs.delete(id);
+  for (const document of changed.documents) base.seqs.set(document._id, document.seq);
+  return { revision: head.revision, commitId: head.commitId, backlog, seqs: base.seqs, nextSeq };
+}
+
+/**
+ * Ends the transaction. A failed one is aborted, and the abort awaited, so it does
+ * not hold the backlog (the server would keep it until its lifetime limit);
+ * only when the server is gone is the abort left to finish in the background.
+ */
 async function release(session: ClientSession, failure: unknown): Promise<void> {
   const ending = (session.inTransaction() ? session.abortTransaction() : Promise.resolve())
     .catch(() => undefined)
     .then(() => session.endSession())
     .catch(() => undefined);
-  const reason = failure instanceof CommitOutcomeUnknown ? failure.cause : failure;
-  if (!isConnectionError(reason)) await ending;
+  if (!isServerGone(failure)) await ending;
 }

@@ -1,10 +1,13 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { z } from 'zod';
-import { type Backlog, StoreCorrupted } from '../domain/index.js';
-import { backlogFromStoredEpics } from './stored-epics.js';
+import { type Backlog, type Change, type Epic, StoreCorrupted } from '../domain/index.js';
+import { backlogFromStoredEpics, type StoredEpic } from './stored-epics.js';
 
 /** `_id` of the one meta document; it lives in its own collection, so no epic id can clash with it. */
 export const META_ID = 'backlog';
+
+/** Writes per bulkWrite: each round trip stays short however large the change. */
+export const WRITE_BATCH = 1000;
 
 /**
  * One epic. Every id is a value (`_id` or an array element), never a field name,
@@ -21,10 +24,29 @@ export interface EpicDocument {
 /** Written first by every commit, inside its transaction: the lock that serialises writers, and the cache key. */
 export interface MetaDocument {
   _id: string;
-  /** How many commits: for people and metrics. */
-  version: number;
-  /** Random, new with each commit: a cache is current only if it holds this revision (a count could repeat after a restore). */
-  revision: string;
+  /** The revision of the latest commit: +1 per commit. */
+  revision: number;
+  /**
+   * Random, new with each commit. A copy of the backlog is current only if it holds
+   * both: a restore from a backup could bring a revision number back with other contents.
+   */
+  commitId: string;
+}
+
+/**
+ * What one commit wrote, in the `commits` collection, written in the commit's
+ * transaction: a replica that holds an older revision reads these records, then
+ * only the epics they name. `_id` is the revision the commit produced (an event's
+ * `seq` later).
+ */
+export interface CommitDocument {
+  _id: number;
+  commitId: string;
+  at: Date;
+  /** Ids of the epics the commit put or deleted (empty for a replacement). */
+  epics: string[];
+  /** The whole backlog was replaced: a replica catching up across it reads everything. */
+  replaced?: true;
 }
 
 const epicDocumentSchema = z.strictObject({
@@ -37,16 +59,27 @@ const epicDocumentSchema = z.strictObject({
 
 const metaDocumentSchema = z.strictObject({
   _id: z.literal(META_ID),
-  version: z.number().int().nonnegative(),
-  revision: z.string().min(1),
+  revision: z.number().int().nonnegative(),
+  commitId: z.string().min(1),
 });
 
-/** A committed backlog with what is needed to write the next one. */
+const commitDocumentSchema = z.strictObject({
+  _id: z.number().int().nonnegative(),
+  commitId: z.string().min(1),
+  at: z.date(),
+  epics: z.array(z.string()),
+  replaced: z.literal(true).optional(),
+});
+
+/**
+ * A committed backlog with what is needed to write the next one. `seqs` moves on
+ * with the backlog (a later state takes it over), so only the latest state is used.
+ */
 export interface StoredState {
-  readonly revision: string;
-  readonly version: number;
+  readonly revision: number;
+  readonly commitId: string;
   readonly backlog: Backlog;
-  readonly seqs: ReadonlyMap<string, number>;
+  readonly seqs: Map<string, number>;
   readonly nextSeq: number;
 }
 
@@ -58,58 +91,124 @@ export function parseMeta(document: unknown): MetaDocument {
   return parsed.data;
 }
 
-/** Rebuilds the backlog from documents sorted by `seq`, checking their shape and every rule of the backlog. */
-export function stateFromDocuments(meta: MetaDocument, documents: readonly unknown[]): StoredState {
-  const epics: EpicDocument[] = documents.map((document) => {
-    const parsed = epicDocumentSchema.safeParse(document);
-    if (parsed.success) return parsed.data;
+export function parseCommit(document: unknown): CommitDocument {
+  const parsed = commitDocumentSchema.safeParse(document);
+  if (!parsed.success) {
     const id = (document as { _id?: unknown } | null)?._id;
     throw new StoreCorrupted(
-      `The MongoDB epic document ${JSON.stringify(id) ?? String(id)} is damaged: ${z.prettifyError(parsed.error)}`,
+      `The MongoDB commit record ${JSON.stringify(id) ?? String(id)} is damaged: ${z.prettifyError(parsed.error)}`,
     );
-  });
+  }
+  return parsed.data;
+}
+
+export function parseEpic(document: unknown): EpicDocument {
+  const parsed = epicDocumentSchema.safeParse(document);
+  if (parsed.success) return parsed.data;
+  const id = (document as { _id?: unknown } | null)?._id;
+  throw new StoreCorrupted(
+    `The MongoDB epic document ${JSON.stringify(id) ?? String(id)} is damaged: ${z.prettifyError(parsed.error)}`,
+  );
+}
+
+export function epicOf({ _id, tasks, bugs, epics }: EpicDocument): StoredEpic {
+  return { id: _id, tasks, bugs, epics };
+}
+
+/** Rebuilds the backlog from documents sorted by `seq`, checking their shape and every rule of the backlog. */
+export function stateFromDocuments(meta: MetaDocument, documents: readonly unknown[]): StoredState {
+  const epics = documents.map(parseEpic);
   let backlog: Backlog;
   try {
-    backlog = backlogFromStoredEpics(epics.map(({ _id, tasks, bugs, epics }) => ({ id: _id, tasks, bugs, epics })));
+    backlog = backlogFromStoredEpics(epics.map(epicOf));
   } catch (error) {
     throw new StoreCorrupted(`The backlog stored in MongoDB is damaged: ${(error as Error).message}`, { cause: error });
   }
   const seqs = new Map(epics.map((epic) => [epic._id, epic.seq]));
   const nextSeq = epics.reduce((max, epic) => Math.max(max, epic.seq + 1), 0);
-  return { revision: meta.revision, version: meta.version, backlog, seqs, nextSeq };
+  return { revision: meta.revision, commitId: meta.commitId, backlog, seqs, nextSeq };
 }
 
+/** What a commit writes: epic writes in batches (run in order), its record, and the seqs that follow. */
 export interface CommitPlan {
-  readonly writes: AnyBulkWriteOperation<EpicDocument>[];
-  readonly next: StoredState;
+  readonly batches: AnyBulkWriteOperation<EpicDocument>[][];
+  readonly record: CommitDocument;
+  /** The seqs of the epics after the commit (applied to the state once it is committed). */
+  readonly seqs: (seqs: Map<string, number>) => Map<string, number>;
+  readonly nextSeq: number;
 }
 
 /**
- * The writes that turn `state` into `next`. Operations share unchanged Epic
- * objects, so only epics that are new, changed (by reference) or moved are
- * written. An epic keeps its `seq` while creation order allows; otherwise it
- * takes a fresh one above every stored `seq`.
+ * The writes of `change` and nothing else: deleted epics are deleted, put epics
+ * written whole (an existing one keeps its `seq`, a new one takes the next seqs in
+ * the order of `change.put`). A replacement deletes every epic (by ranges of
+ * `seq`, known from `state`) and inserts the new backlog with fresh seqs.
  */
-export function planCommit(state: StoredState, next: Backlog, revision: string): CommitPlan {
+export function planCommit(state: StoredState, change: Change, revision: number, commitId: string): CommitPlan {
   const writes: AnyBulkWriteOperation<EpicDocument>[] = [];
-  const deleted = [...state.backlog.epics.keys()].filter((id) => !next.epics.has(id));
-  if (deleted.length > 0) writes.push({ deleteMany: { filter: { _id: { $in: deleted } } } });
-  const seqs = new Map<string, number>();
-  let nextSeq = state.nextSeq;
-  let last = -1;
-  for (const epic of next.epics.values()) {
-    const kept = state.seqs.get(epic.id);
-    const seq = kept !== undefined && kept > last ? kept : nextSeq++;
-    seqs.set(epic.id, seq);
-    last = seq;
-    if (seq === kept && state.backlog.epics.get(epic.id) === epic) continue;
-    writes.push({
-      replaceOne: {
-        filter: { _id: epic.id },
-        replacement: { seq, tasks: [...epic.tasks], bugs: [...epic.bugs], epics: [...epic.epics] },
-        upsert: true,
-      },
-    });
+  const at = new Date();
+  if (change.replacement) {
+    for (const range of seqRanges(state)) writes.push({ deleteMany: { filter: { seq: range } } });
+    let seq = 0;
+    for (const epic of change.put.values()) writes.push({ insertOne: { document: epicDocument(epic, seq++) } });
+    const nextSeq = seq;
+    return {
+      batches: batched(writes),
+      record: { _id: revision, commitId, at, epics: [], replaced: true },
+      seqs: () => new Map([...change.put.keys()].map((id, i) => [id, i])),
+      nextSeq,
+    };
   }
-  return { writes, next: { revision, version: state.version + 1, backlog: next, seqs, nextSeq } };
+  const deleted = [...change.deleted];
+  for (let i = 0; i < deleted.length; i += WRITE_BATCH) {
+    writes.push({ deleteMany: { filter: { _id: { $in: deleted.slice(i, i + WRITE_BATCH) } } } });
+  }
+  let nextSeq = state.nextSeq;
+  const added = new Map<string, number>();
+  for (const epic of change.put.values()) {
+    const kept = state.seqs.get(epic.id);
+    const seq = kept ?? nextSeq++;
+    if (kept === undefined) added.set(epic.id, seq);
+    const { _id, ...replacement } = epicDocument(epic, seq);
+    writes.push({ replaceOne: { filter: { _id }, replacement, upsert: true } });
+  }
+  return {
+    batches: batched(writes),
+    record: { _id: revision, commitId, at, epics: [...change.put.keys(), ...deleted] },
+    seqs(seqs) {
+      for (const id of deleted) seqs.delete(id);
+      for (const [id, seq] of added) seqs.set(id, seq);
+      return seqs;
+    },
+    nextSeq,
+  };
+}
+
+function epicDocument(epic: Epic, seq: number): EpicDocument {
+  return { _id: epic.id, seq, tasks: [...epic.tasks], bugs: [...epic.bugs], epics: [...epic.epics] };
+}
+
+/**
+ * Consecutive `seq` ranges of WRITE_BATCH stored epics each (seqs grow in creation
+ * order), from 0 up, the last one open-ended: together they cover every document.
+ */
+function seqRanges(state: StoredState): { $gte: number; $lte?: number }[] {
+  const ranges: { $gte: number; $lte?: number }[] = [];
+  let from = 0;
+  let count = 0;
+  for (const id of state.backlog.epics.keys()) {
+    if (++count < WRITE_BATCH) continue;
+    const last = state.seqs.get(id) as number;
+    ranges.push({ $gte: from, $lte: last });
+    from = last + 1;
+    count = 0;
+  }
+  ranges.push({ $gte: from });
+  return ranges;
+}
+
+function batched<T>(items: T[]): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += WRITE_BATCH) batches.push(items.slice(i, i + WRITE_BATCH));
+  return batches;
 }

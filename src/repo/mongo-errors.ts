@@ -1,7 +1,8 @@
-import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { MongoError, MongoNetworkError, MongoNetworkTimeoutError, MongoServerSelectionError } from 'mongodb';
 
 const WRITE_CONFLICT = 112;
 const DUPLICATE_KEY = 11000;
+const NAMESPACE_EXISTS = 48;
 
 /** The database is unreachable or timed out (not a refusal by a live server). */
 export function isConnectionError(error: unknown): boolean {
@@ -26,4 +27,19 @@ export function isCommitConflict(error: unknown): boolean {
 
 export function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoError && error.code === DUPLICATE_KEY;
+}
+
+export function isNamespaceExists(error: unknown): boolean {
+  return error instanceof MongoError && error.code === NAMESPACE_EXISTS;
+}
+
+/**
+ * The server cannot be reached at all (refused, reset, no server to select): not
+ * worth waiting on. A timeout is not one: the server may be alive and busy.
+ */
+export function isServerGone(error: unknown): boolean {
+  return (
+    error instanceof MongoServerSelectionError ||
+    (error instanceof MongoNetworkError && !(error instanceof MongoNetworkTimeoutError))
+  );
 }

@@ -1,21 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyBaseLogger } from 'fastify';
-import { MongoClient, MongoError } from 'mongodb';
+import { type CommandSucceededEvent, MongoClient, MongoError } from 'mongodb';
 import { type BacklogStore, StoreCorrupted, StoreUnavailable } from '../domain/index.js';
 import { CONFLICT, createBacklogAccess, MongoNotReplicaSet } from './mongo-backlog-access.js';
 import { isConnectionError } from './mongo-errors.js';
 import { createSerialQueue } from './serial-queue.js';
+import type { StoreLogger } from './store-logger.js';
 
 export { MongoNotReplicaSet } from './mongo-backlog-access.js';
 
 export interface MongoStoreOptions {
   uri: string;
   dbName: string;
-  logger: FastifyBaseLogger;
+  logger: StoreLogger;
   /** Bound, in ms, on reaching the server, on each round trip, and on waiting for other writers (default 5000). */
   timeoutMs?: number;
   /** Bound, in ms, on waiting for this process's earlier updates (STORE_QUEUE_WAIT_MS). */
   queueWaitMs?: number;
+  /** Sees every command the store's client completes (diagnostics and tests: what was read). */
+  onCommand?: (event: CommandSucceededEvent) => void;
 }
 
 const RETRY_MIN_MS = 500;
@@ -37,8 +39,10 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
     socketTimeoutMS: timeoutMs,
     readConcern: { level: 'majority' },
     writeConcern: { w: 'majority', j: true },
+    monitorCommands: options.onCommand !== undefined,
   });
-  const access = createBacklogAccess(client, dbName);
+  if (options.onCommand) client.on('commandSucceeded', options.onCommand);
+  const access = createBacklogAccess(client, dbName, timeoutMs);
   const queue = createSerialQueue({ maxWaitMs: options.queueWaitMs });
   // Failures to reach the server so far: updates queued before one fail at once instead of each waiting a timeout.
   let outages = 0;
@@ -114,8 +118,12 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
   }
 
   return {
-    read: () => guarded(async () => (await latest()).backlog),
-    update(change) {
+    read: () =>
+      guarded(async () => {
+        const { backlog, revision } = await latest();
+        return { backlog, revision };
+      }),
+    update(plan, updateOptions) {
       const outagesSeen = outages;
       return queue.run(() =>
         guarded(async () => {
@@ -123,7 +131,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
           await access.initialise();
           const started = Date.now();
           for (let attempt = 1; ; attempt++) {
-            const result = await access.transact(change);
+            const result = await access.transact(plan, updateOptions);
             if (result !== CONFLICT) return result;
             if (Date.now() - started > timeoutMs) {
               throw new StoreUnavailable('Too many concurrent writers: gave up waiting; nothing was written');
