@@ -218,7 +218,13 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
           return { backlog: current.backlog, revision: current.revision, change };
         }
         const seqs = writes.seqs(state.seqs);
-        const next = install(state, { revision, commitId, backlog: applyChange(change), seqs, nextSeq: writes.nextSeq });
+        const next = install(state, {
+          revision,
+          commitId,
+          backlog: applyChange(change),
+          seqs,
+          nextSeq: writes.nextSeq,
+        });
         return { backlog: next.backlog, revision, change };
       } catch (error) {
         failure = error;

@@ -49,18 +49,23 @@ export function backlogFromStoredEpics(epics: Iterable<StoredEpic>): Backlog {
  * epics read back from its data (a replica catching up) checks them with this
  * first; a failure means a full rebuild, which names the damage.
  */
-export function checkStoredChange(backlog: Backlog, put: ReadonlyMap<string, Epic>, deleted: ReadonlySet<string>): void {
+export function checkStoredChange(
+  backlog: Backlog,
+  put: ReadonlyMap<string, Epic>,
+  deleted: ReadonlySet<string>,
+): void {
   const after = (id: string) => (deleted.has(id) ? undefined : (put.get(id) ?? backlog.epics.get(id)));
   const claimed = new Map<string, string>();
   for (const epic of put.values()) {
     assertEpicId(epic.id);
     checkList(epic, 'tasks', assertId);
     checkList(epic, 'bugs', assertId);
-    checkList(epic, 'epics', assertEpicId);
+    checkList(epic, 'epics', assertId); // a link to a reserved id is a link to a missing epic
     for (const child of epic.epics) if (!after(child)) throw new UnknownEpicLink(epic.id, child);
     for (const task of epic.tasks) {
       const owner = claimed.get(task) ?? backlog.taskOwner(task);
-      const stillOwned = owner !== undefined && owner !== epic.id && (claimed.has(task) || after(owner)?.tasks.includes(task));
+      const stillOwned =
+        owner !== undefined && owner !== epic.id && (claimed.has(task) || after(owner)?.tasks.includes(task));
       if (stillOwned) throw new TaskExists(task, owner);
       claimed.set(task, epic.id);
     }

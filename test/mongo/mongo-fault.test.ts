@@ -98,10 +98,10 @@ describe('MongoDB store when the server is away', () => {
     expect([...statuses].sort()).toEqual([200, 201, 503]);
     expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(SETTLE_BOUND_MS);
     await store.ping();
-    const tasks = (await store.read()).epics.get('E')?.tasks ?? [];
+    const tasks = (await store.read()).backlog.epics.get('E')?.tasks ?? [];
     expect(tasks).toEqual(expect.arrayContaining(acknowledged));
     const reopened = await openMongoStore('outage', {}, server.uri);
-    expect((await reopened.read()).epics.get('E')?.tasks).toEqual(tasks);
+    expect((await reopened.read()).backlog.epics.get('E')?.tasks).toEqual(tasks);
     await Promise.all([reopened.close(), app.close()]);
     await store.close();
   });

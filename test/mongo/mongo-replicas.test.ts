@@ -7,6 +7,7 @@ import {
   CycleDetected,
   createEpic,
   linkEpics,
+  mergeDictionary,
   TaskExists,
   toDictionary,
 } from '../../src/domain/index.js';
@@ -51,18 +52,26 @@ describe('two replicas sharing one MongoDB database', () => {
     const serial = createMemoryStore();
     for (let i = 0; i < 10; i++) await serial.update((b) => createEpic(b, { id: `E${i}` }));
     for (let i = 0; i < 200; i++) await serial.update(mutation(i));
-    const [first, second] = await Promise.all(replicas.map((store) => store.read()));
-    expect(contentOf(first as Backlog)).toEqual(contentOf(await serial.read()));
-    expect(toDictionary(second as Backlog)).toEqual(toDictionary(first as Backlog));
+    const [first, second] = [await replicas[0].read(), await replicas[1].read()];
+    expect(contentOf(first.backlog)).toEqual(contentOf((await serial.read()).backlog));
+    expect(second.revision).toBe(first.revision);
+    expect(toDictionary(second.backlog)).toEqual(toDictionary(first.backlog));
     const reopened = await openMongoStore(dbName);
-    expect(toDictionary(await reopened.read())).toEqual(toDictionary(first as Backlog));
+    const again = await reopened.read();
+    expect(again.revision).toBe(first.revision);
+    expect(toDictionary(again.backlog)).toEqual(toDictionary(first.backlog));
     await reopened.close();
   });
 
   it('never lets opposite links raced across them both succeed', async () => {
     for (let round = 0; round < 10; round++) {
       const [p, q] = [`P${round}`, `Q${round}`];
-      await replicas[0].update((b) => createEpic(createEpic(b, { id: p }), { id: q }));
+      await replicas[0].update((b) =>
+        mergeDictionary(b, [
+          [p, {}],
+          [q, {}],
+        ]),
+      );
       const results = await Promise.allSettled([
         replicas[0].update((b) => linkEpics(b, p, q)),
         replicas[1].update((b) => linkEpics(b, q, p)),
@@ -82,7 +91,7 @@ describe('two replicas sharing one MongoDB database', () => {
       expect((result as PromiseRejectedResult).reason).toBeInstanceOf(TaskExists);
     }
     for (const store of replicas) {
-      const owners = [...(await store.read()).epics.values()].filter((epic) => epic.tasks.includes('T'));
+      const owners = [...(await store.read()).backlog.epics.values()].filter((epic) => epic.tasks.includes('T'));
       expect(owners).toHaveLength(1);
     }
   });

@@ -1,5 +1,20 @@
+import type { CommandSucceededEvent } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addTask, createEpic, StoreCorrupted, StoreUnavailable, toDictionary } from '../../src/domain/index.js';
+import {
+  addTask,
+  type BacklogStore,
+  backlogFromDictionary,
+  createEpic,
+  deleteEpic,
+  linkEpics,
+  RevisionMismatch,
+  removeTask,
+  replaceChange,
+  StoreCorrupted,
+  StoreUnavailable,
+  toDictionary,
+} from '../../src/domain/index.js';
+import { derived, rebuilt, SPEC_EXAMPLE } from '../helpers/backlogs.js';
 import { describeBacklogStoreContract } from '../repo/backlog-store.contract.js';
 import { dropDatabase, openMongoStore, uniqueDbName, withClient } from './mongo-support.js';
 
@@ -16,24 +31,49 @@ describeBacklogStoreContract(
   { persistent: true },
 );
 
+/** Counts the epic documents a store's client reads (find and getMore replies on the epics collection). */
+function epicReads() {
+  const counter = {
+    documents: 0,
+    listener(event: CommandSucceededEvent) {
+      const cursor = (event.reply as { cursor?: { ns?: string; firstBatch?: unknown[]; nextBatch?: unknown[] } })
+        .cursor;
+      if (!cursor?.ns?.endsWith('.epics')) return;
+      counter.documents += (cursor.firstBatch ?? cursor.nextBatch ?? []).length;
+    },
+  };
+  return counter;
+}
+
 describe('mongodb store', () => {
   const dbNames: string[] = [];
+  const stores: BacklogStore[] = [];
   afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
     for (const dbName of dbNames.splice(0)) await dropDatabase(dbName);
   });
+
+  async function open(dbName: string, options: Parameters<typeof openMongoStore>[1] = {}) {
+    const store = await openMongoStore(dbName, options);
+    stores.push(store);
+    return store;
+  }
 
   async function storedDatabase() {
     const dbName = uniqueDbName();
     dbNames.push(dbName);
-    const store = await openMongoStore(dbName);
+    const store = await open(dbName);
     await store.update((b) => createEpic(b, { id: 'EpicA', tasks: ['TaskA1'] }));
     await store.update((b) => createEpic(b, { id: 'Epic.$B', epics: ['EpicA'] }));
     return { dbName, store };
   }
 
-  it('stores one document per epic, ids as values, in creation order', async () => {
+  const collection = <T extends { _id: unknown }>(dbName: string, name: string) =>
+    withClient((client) => client.db(dbName).collection<T>(name).find({}).sort({ _id: 1 }).toArray());
+
+  it('stores one document per epic, ids as values, in creation order; a numbered meta document; a record per commit', async () => {
     const { dbName, store } = await storedDatabase();
-    await store.close();
+    const { revision } = await store.read();
     const documents = await withClient((client) =>
       client.db(dbName).collection('epics').find({}).sort({ seq: 1 }).toArray(),
     );
@@ -41,34 +81,181 @@ describe('mongodb store', () => {
       { _id: 'EpicA', seq: 0, tasks: ['TaskA1'], bugs: [], epics: [] },
       { _id: 'Epic.$B', seq: 1, tasks: [], bugs: [], epics: ['EpicA'] },
     ]);
+    const [meta] = await collection<{ _id: string; commitId?: string }>(dbName, 'backlog_meta');
+    expect(meta).toEqual({ _id: 'backlog', revision, commitId: expect.any(String) });
+    const commits = await collection<{ _id: number }>(dbName, 'commits');
+    expect(commits).toEqual([
+      { _id: revision - 1, commitId: expect.any(String), at: expect.any(Date), epics: ['EpicA'] },
+      { _id: revision, commitId: meta?.commitId, at: expect.any(Date), epics: ['Epic.$B'] },
+    ]);
+  });
+
+  it('starts a new database at the clock, so that a database made anew does not repeat revisions', async () => {
+    const dbName = uniqueDbName();
+    dbNames.push(dbName);
+    const before = Date.now();
+    const { revision } = await (await open(dbName)).read();
+    expect(revision).toBeGreaterThanOrEqual(before);
+    expect(revision).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('writes only the epics a change touches', async () => {
+    const dbName = uniqueDbName();
+    dbNames.push(dbName);
+    const writes: { command: string; count: number }[] = [];
+    const store = await open(dbName, {
+      onCommand: (event) => {
+        const reply = event.reply as { n?: number };
+        if (['insert', 'update', 'delete'].includes(event.commandName)) {
+          writes.push({ command: event.commandName, count: reply.n ?? 0 });
+        }
+      },
+    });
+    await store.update((b) => replaceChange(b, backlogFromDictionary(Object.entries(SPEC_EXAMPLE))));
+    writes.length = 0;
+    await store.update((b) => removeTask(b, 'TaskB1'));
+    // The meta document (findAndModify), one epic, one commit record.
+    expect(writes).toEqual([
+      { command: 'update', count: 1 },
+      { command: 'insert', count: 1 },
+    ]);
   });
 
   it('creates its indexes at start-up, idempotently', async () => {
-    const { dbName, store } = await storedDatabase();
-    const again = await openMongoStore(dbName);
+    const { dbName } = await storedDatabase();
+    await open(dbName);
     const indexes = await withClient((client) => client.db(dbName).collection('epics').indexes());
     expect(indexes.find((index) => index.name === 'seq_unique')).toMatchObject({ key: { seq: 1 }, unique: true });
-    await Promise.all([store.close(), again.close()]);
   });
 
-  it('sees a write made by another replica on its next read', async () => {
+  it('sees a write made by another replica on its next read, with the same revision', async () => {
     const { dbName, store } = await storedDatabase();
-    const other = await openMongoStore(dbName);
-    expect([...(await store.read()).epics.keys()]).toEqual(['EpicA', 'Epic.$B']);
-    await other.update((b) => addTask(b, 'EpicA', 'TaskA2'));
-    expect((await store.read()).epics.get('EpicA')?.tasks).toEqual(['TaskA1', 'TaskA2']);
+    const other = await open(dbName);
+    expect([...(await store.read()).backlog.epics.keys()]).toEqual(['EpicA', 'Epic.$B']);
+    const written = await other.update((b) => addTask(b, 'EpicA', 'TaskA2'));
+    const read = await store.read();
+    expect(read.revision).toBe(written.revision);
+    expect(read.backlog.epic('EpicA').tasks).toEqual(['TaskA1', 'TaskA2']);
     await store.update((b) => addTask(b, 'Epic.$B', 'TaskB1'));
-    expect(toDictionary(await other.read())).toEqual(toDictionary(await store.read()));
-    await Promise.all([store.close(), other.close()]);
+    const [mine, theirs] = [await store.read(), await other.read()];
+    expect(theirs.revision).toBe(mine.revision);
+    expect(toDictionary(theirs.backlog)).toEqual(toDictionary(mine.backlog));
   });
 
-  it('keeps creation order when an epic is re-created or epics are reordered', async () => {
-    const { store } = await storedDatabase();
-    await store.update((b) => ({ epics: new Map([...b.epics].reverse()) }));
-    expect([...(await store.read()).epics.keys()]).toEqual(['Epic.$B', 'EpicA']);
+  it('catches up by reading only the epics changed since its revision, statuses and indexes as a rebuild has them', async () => {
+    const dbName = uniqueDbName();
+    dbNames.push(dbName);
+    const writer = await open(dbName);
+    const entries = Array.from({ length: 300 }, (_, i) => [
+      `E${i}`,
+      { Tasks: [`T${i}`], Bugs: i % 7 === 0 ? ['shared-bug'] : [], Epics: i > 0 ? [`E${i - 1}`] : [] },
+    ]);
+    await writer.update((b) => replaceChange(b, backlogFromDictionary(entries as never)));
+    const reads = epicReads();
+    const reader = await open(dbName, { onCommand: reads.listener });
+    expect((await reader.read()).backlog.size).toBe(300);
+    expect(reads.documents).toBe(300); // its first load reads everything
+
+    reads.documents = 0;
+    await writer.update((b) => removeTask(b, 'T0'));
+    await writer.update((b) => createEpic(b, { id: 'New', epics: ['E299'] }));
+    await writer.update((b) => deleteEpic(b, 'E150'));
+    await writer.update((b) => linkEpics(b, 'New', 'E5'));
+    const caughtUp = await reader.read();
+    // T0's epic, New, E150 (deleted: asked for, not found) and its parent E151.
+    expect(reads.documents).toBe(3);
+    const expected = await writer.read();
+    expect(caughtUp.revision).toBe(expected.revision);
+    expect(toDictionary(caughtUp.backlog)).toEqual(toDictionary(expected.backlog));
+    expect(derived(caughtUp.backlog)).toEqual(derived(rebuilt(caughtUp.backlog)));
+    expect(derived(caughtUp.backlog)).toEqual(derived(expected.backlog));
+  });
+
+  it('reads everything again when the records it needs are gone, and still ends equal', async () => {
+    const { dbName, store } = await storedDatabase();
+    const reads = epicReads();
+    const other = await open(dbName, { onCommand: reads.listener });
+    await other.read();
+    await store.update((b) => addTask(b, 'EpicA', 'TaskA2'));
+    await withClient((client) => client.db(dbName).collection('commits').deleteMany({}));
+    reads.documents = 0;
+    const read = await other.read();
+    expect(reads.documents).toBe(2);
+    expect(toDictionary(read.backlog)).toEqual(toDictionary((await store.read()).backlog));
+  });
+
+  it('keeps creation order when another replica deletes an epic and creates it again, and after a replacement', async () => {
+    const { dbName, store } = await storedDatabase();
+    const other = await open(dbName);
+    await other.read();
     await store.update((b) => createEpic(b, { id: 'EpicC' }));
-    expect([...(await store.read()).epics.keys()]).toEqual(['Epic.$B', 'EpicA', 'EpicC']);
+    await store.update((b) => deleteEpic(b, 'EpicA'));
+    await store.update((b) => createEpic(b, { id: 'EpicA' }));
+    expect([...(await other.read()).backlog.epics.keys()]).toEqual(['Epic.$B', 'EpicC', 'EpicA']);
+    await store.update((b) =>
+      replaceChange(
+        b,
+        backlogFromDictionary([
+          ['Z', {}],
+          ['Y', { Epics: ['Z'] }],
+        ]),
+      ),
+    );
+    expect([...(await other.read()).backlog.epics.keys()]).toEqual(['Z', 'Y']);
+    await other.update((b) => createEpic(b, { id: 'X' }));
+    expect([...(await store.read()).backlog.epics.keys()]).toEqual(['Z', 'Y', 'X']);
+  });
+
+  it('refuses a write whose If-Match another replica has made stale, writing nothing', async () => {
+    const { dbName, store } = await storedDatabase();
+    const other = await open(dbName);
+    const { revision } = await other.read();
+    await store.update((b) => createEpic(b, { id: 'EpicC' }));
+    const stale = other.update((b) => createEpic(b, { id: 'EpicD' }), { ifRevision: [revision] });
+    await expect(stale).rejects.toBeInstanceOf(RevisionMismatch);
+    const read = await store.read();
+    expect(read.revision).toBe(revision + 1);
+    expect(read.backlog.has('EpicD')).toBe(false);
+  });
+
+  it('keeps the commit records bounded: a commit at a multiple of 100 prunes those 10,000 revisions older', async () => {
+    const { dbName, store } = await storedDatabase();
     await store.close();
+    stores.length = 0;
+    const round = 1_000_000;
+    await withClient(async (client) => {
+      const db = client.db(dbName);
+      await db
+        .collection<{ _id: string }>('backlog_meta')
+        .updateOne({ _id: 'backlog' }, { $set: { revision: round - 1 } });
+      await db.collection('commits').deleteMany({});
+      const old = (id: number) => ({ _id: id, commitId: `old-${id}`, at: new Date(), epics: [] });
+      await db.collection<{ _id: number }>('commits').insertMany([old(5), old(round - 10_000), old(round - 9_999)]);
+    });
+    const reopened = await open(dbName);
+    expect((await reopened.update((b) => createEpic(b, { id: 'EpicC' }))).revision).toBe(round);
+    const ids = (await collection<{ _id: number }>(dbName, 'commits')).map((record) => record._id);
+    expect(ids).toEqual([round - 9_999, round]);
+  });
+
+  it('gives a database written before revisions were numbers a numbered revision', async () => {
+    const dbName = uniqueDbName();
+    dbNames.push(dbName);
+    await withClient(async (client) => {
+      const db = client.db(dbName);
+      await db
+        .collection<{ _id: string }>('epics')
+        .insertOne({ _id: 'Old', seq: 0, tasks: ['t'], bugs: [], epics: [] } as never);
+      await db
+        .collection<{ _id: string }>('backlog_meta')
+        .insertOne({ _id: 'backlog', version: 7, revision: 'a-random-id' } as never);
+    });
+    const before = Date.now();
+    const store = await open(dbName);
+    const read = await store.read();
+    expect(read.revision).toBeGreaterThanOrEqual(before);
+    expect(toDictionary(read.backlog)).toEqual([['Old', { Tasks: ['t'], Bugs: [], Epics: [] }]]);
+    expect((await store.update((b) => addTask(b, 'Old', 'u'))).revision).toBe(read.revision + 1);
   });
 
   describe('on damaged documents', () => {
@@ -80,19 +267,35 @@ describe('mongodb store', () => {
           .collection<{ _id: string }>('epics')
           .updateOne({ _id: 'EpicA' }, { $set: { tasks: 'not a list' } }),
       );
-      await bumpVersion(dbName);
+      await bumpRevision(dbName);
       const reading = store.read();
       await expect(reading).rejects.toBeInstanceOf(StoreUnavailable);
       await expect(reading).rejects.toThrow(/epic document "EpicA" is damaged/);
       await expect(reading.catch((error) => error.cause)).resolves.toBeInstanceOf(StoreCorrupted);
       await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailable);
       await expect(store.update((b) => addTask(b, 'EpicA', 'T'))).rejects.toBeInstanceOf(StoreUnavailable);
-      await store.close();
+    });
+
+    it('finds a broken rule among the epics a commit record names (a link to a missing epic)', async () => {
+      const { dbName, store } = await storedDatabase();
+      await store.read();
+      await withClient((client) =>
+        client
+          .db(dbName)
+          .collection<{ _id: string }>('epics')
+          .updateOne({ _id: 'EpicA' }, { $set: { epics: ['Nowhere'] } }),
+      );
+      await bumpRevision(dbName, ['EpicA']);
+      const reading = store.read();
+      await expect(reading).rejects.toBeInstanceOf(StoreUnavailable);
+      await expect(reading).rejects.toThrow(/Nowhere/);
+      await expect(reading.catch((error) => error.cause)).resolves.toBeInstanceOf(StoreCorrupted);
     });
 
     it('refuses to start on a backlog that breaks a rule (a link to a missing epic)', async () => {
       const { dbName, store } = await storedDatabase();
       await store.close();
+      stores.length = 0;
       await withClient((client) => client.db(dbName).collection<{ _id: string }>('epics').deleteOne({ _id: 'EpicA' }));
       const opening = openMongoStore(dbName);
       await expect(opening).rejects.toBeInstanceOf(StoreCorrupted);
@@ -102,22 +305,31 @@ describe('mongodb store', () => {
     it('refuses to start on a damaged meta document', async () => {
       const { dbName, store } = await storedDatabase();
       await store.close();
+      stores.length = 0;
       await withClient((client) =>
         client
           .db(dbName)
           .collection<{ _id: string }>('backlog_meta')
-          .updateOne({ _id: 'backlog' }, { $set: { version: 'seven' } }),
+          .updateOne({ _id: 'backlog' }, { $set: { revision: 'seven' } }),
       );
       await expect(openMongoStore(dbName)).rejects.toThrow(/meta document is damaged/);
     });
   });
 });
 
-function bumpVersion(dbName: string): Promise<unknown> {
-  return withClient((client) =>
-    client
-      .db(dbName)
-      .collection<{ _id: string; version: number; revision: string }>('backlog_meta')
-      .updateOne({ _id: 'backlog' }, { $inc: { version: 1 }, $set: { revision: 'edited by hand' } }),
-  );
+/** A commit made by hand: the revision moves on, with a record naming `epics` (none: no record). */
+function bumpRevision(dbName: string, epics?: string[]): Promise<unknown> {
+  return withClient(async (client) => {
+    const db = client.db(dbName);
+    const meta = db.collection<{ _id: string; revision: number; commitId: string }>('backlog_meta');
+    const before = await meta.findOneAndUpdate(
+      { _id: 'backlog' },
+      { $inc: { revision: 1 }, $set: { commitId: 'edited by hand' } },
+      { returnDocument: 'before' },
+    );
+    if (!epics || !before) return;
+    await db
+      .collection<{ _id: number }>('commits')
+      .insertOne({ _id: before.revision + 1, commitId: 'edited by hand', at: new Date(), epics } as never);
+  });
 }

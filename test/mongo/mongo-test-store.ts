@@ -18,7 +18,7 @@ export async function createMongoTestStore(): Promise<BacklogStore> {
   }
   return {
     read: () => store.read(),
-    update: (change) => store.update(change),
+    update: (plan, options) => store.update(plan, options),
     ping: () => store.ping(),
     async close() {
       await store.close();
