@@ -207,7 +207,8 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
         const revision = head.revision + 1;
         const writes = planCommit(state, change, revision, commitId);
         for (const batch of writes.batches) await epics.bulkWrite(batch, { session, ordered: true });
-        await commits.insertOne(writes.record, { session });
+        // An upsert: a record left by another history (a restore) is overwritten, not a duplicate key.
+        await commits.replaceOne({ _id: writes.record._id }, writes.record, { session, upsert: true });
         if (revision % PRUNE_EVERY === 0) {
           await commits.deleteMany({ _id: { $lte: revision - KEEP_COMMITS } }, { session });
         }

@@ -114,10 +114,10 @@ describe('mongodb store', () => {
     await store.update((b) => replaceChange(b, backlogFromDictionary(Object.entries(SPEC_EXAMPLE))));
     writes.length = 0;
     await store.update((b) => removeTask(b, 'TaskB1'));
-    // The meta document (findAndModify), one epic, one commit record.
+    // Besides the meta document (findAndModify): one epic, then one commit record.
     expect(writes).toEqual([
       { command: 'update', count: 1 },
-      { command: 'insert', count: 1 },
+      { command: 'update', count: 1 },
     ]);
   });
 
