@@ -12,6 +12,7 @@ import {
   toDictionary,
 } from '../../src/domain/index.js';
 import { createMemoryStore } from '../../src/repo/memory-store.js';
+import { buildTestApp } from '../helpers/test-app.js';
 import { dropDatabase, openMongoStore, uniqueDbName } from './mongo-support.js';
 
 /** Lists sorted: concurrent commits may land in any order, but the same content must land. */
@@ -94,5 +95,28 @@ describe('two replicas sharing one MongoDB database', () => {
       const owners = [...(await store.read()).backlog.epics.values()].filter((epic) => epic.tasks.includes('T'));
       expect(owners).toHaveLength(1);
     }
+  });
+
+  it('answers the same ETag from both, and a replica honours If-Match against a write made on the other', async () => {
+    const [a, b] = [await buildTestApp({}, replicas[0]), await buildTestApp({}, replicas[1])];
+    const etag = (await a.inject({ url: '/v1/backlog' })).headers.etag;
+    expect((await b.inject({ url: '/v1/backlog' })).headers.etag).toBe(etag);
+    expect((await b.inject({ url: '/v1/backlog', headers: { 'if-none-match': etag } })).statusCode).toBe(304);
+
+    const created = await a.inject({ method: 'POST', url: '/v1/epics', payload: { id: 'FromA' } });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers.etag).not.toBe(etag);
+    const seen = await b.inject({ url: '/v1/backlog', headers: { 'if-none-match': etag } });
+    expect(seen.statusCode).toBe(200);
+    expect(seen.headers.etag).toBe(created.headers.etag);
+
+    const stale = await b.inject({
+      method: 'POST',
+      url: '/v1/epics',
+      headers: { 'if-match': etag as string },
+      payload: { id: 'FromB' },
+    });
+    expect(stale.statusCode).toBe(412);
+    expect((await replicas[0].read()).backlog.has('FromB')).toBe(false);
   });
 });
