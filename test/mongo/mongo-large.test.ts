@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateEpics } from '../../bench/epic-generator.js';
-import { type BacklogStore, createEpic, mergeDictionary, StoreUnavailable } from '../../src/domain/index.js';
+import { createEpic, mergeDictionary, StoreUnavailable } from '../../src/domain/index.js';
 import { buildTestApp } from '../helpers/test-app.js';
-import { dropDatabase, openMongoStore, uniqueDbName } from './mongo-support.js';
+import { testDatabases } from './mongo-support.js';
 
 /** The generated benchmark backlog as an import body, `tasksEach` extra tasks per epic. */
 function dictionary(size: number, tasksEach = 0) {
@@ -19,22 +19,11 @@ function dictionary(size: number, tasksEach = 0) {
 }
 
 describe('large writes on MongoDB', () => {
-  const dbNames: string[] = [];
-  const stores: BacklogStore[] = [];
-  afterEach(async () => {
-    for (const store of stores.splice(0)) await store.close();
-    for (const dbName of dbNames.splice(0)) await dropDatabase(dbName);
-  });
-
-  async function open(dbName: string, timeoutMs: number) {
-    const store = await openMongoStore(dbName, { timeoutMs });
-    stores.push(store);
-    return store;
-  }
+  const databases = testDatabases();
+  const open = (dbName: string, timeoutMs: number) => databases.open(dbName, { timeoutMs });
 
   it('imports 5,000 epics and replaces them with nothing at the default timeout (5 s), in batches', async () => {
-    const dbName = uniqueDbName();
-    dbNames.push(dbName);
+    const dbName = databases.create();
     const store = await open(dbName, 5000);
     const app = await buildTestApp({}, store);
     const body = dictionary(5000);
@@ -54,8 +43,7 @@ describe('large writes on MongoDB', () => {
   });
 
   it('aborts a write that timed out, so that the next small write succeeds at once and nothing of it is stored', async () => {
-    const dbName = uniqueDbName();
-    dbNames.push(dbName);
+    const dbName = databases.create();
     // 1 s per round trip, against batches of 1,000 epics with 50 tasks each: one of them takes longer.
     const hasty = await open(dbName, 1000);
     const other = await open(dbName, 3000);

@@ -1,8 +1,7 @@
 import type { CommandSucceededEvent } from 'mongodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   addTask,
-  type BacklogStore,
   backlogFromDictionary,
   createEpic,
   deleteEpic,
@@ -16,7 +15,7 @@ import {
 } from '../../src/domain/index.js';
 import { derived, rebuilt, SPEC_EXAMPLE } from '../helpers/backlogs.js';
 import { describeBacklogStoreContract } from '../repo/backlog-store.contract.js';
-import { dropDatabase, openMongoStore, uniqueDbName, withClient } from './mongo-support.js';
+import { dropDatabase, openMongoStore, testDatabases, uniqueDbName, withClient } from './mongo-support.js';
 
 describeBacklogStoreContract(
   'mongodb',
@@ -46,22 +45,11 @@ function epicReads() {
 }
 
 describe('mongodb store', () => {
-  const dbNames: string[] = [];
-  const stores: BacklogStore[] = [];
-  afterEach(async () => {
-    for (const store of stores.splice(0)) await store.close();
-    for (const dbName of dbNames.splice(0)) await dropDatabase(dbName);
-  });
-
-  async function open(dbName: string, options: Parameters<typeof openMongoStore>[1] = {}) {
-    const store = await openMongoStore(dbName, options);
-    stores.push(store);
-    return store;
-  }
+  const databases = testDatabases();
+  const open = databases.open;
 
   async function storedDatabase() {
-    const dbName = uniqueDbName();
-    dbNames.push(dbName);
+    const dbName = databases.create();
     const store = await open(dbName);
     await store.update((b) => createEpic(b, { id: 'EpicA', tasks: ['TaskA1'] }));
     await store.update((b) => createEpic(b, { id: 'Epic.$B', epics: ['EpicA'] }));
@@ -91,8 +79,7 @@ describe('mongodb store', () => {
   });
 
   it('starts a new database at the clock, so that a database made anew does not repeat revisions', async () => {
-    const dbName = uniqueDbName();
-    dbNames.push(dbName);
+    const dbName = databases.create();
     const before = Date.now();
     const { revision } = await (await open(dbName)).read();
     expect(revision).toBeGreaterThanOrEqual(before);
@@ -100,8 +87,7 @@ describe('mongodb store', () => {
   });
 
   it('writes only the epics a change touches', async () => {
-    const dbName = uniqueDbName();
-    dbNames.push(dbName);
+    const dbName = databases.create();
     const writes: { command: string; count: number }[] = [];
     const store = await open(dbName, {
       onCommand: (event) => {
@@ -143,8 +129,7 @@ describe('mongodb store', () => {
   });
 
   it('catches up by reading only the epics changed since its revision, statuses and indexes as a rebuild has them', async () => {
-    const dbName = uniqueDbName();
-    dbNames.push(dbName);
+    const dbName = databases.create();
     const writer = await open(dbName);
     const entries = Array.from({ length: 300 }, (_, i) => [
       `E${i}`,
@@ -219,9 +204,8 @@ describe('mongodb store', () => {
   });
 
   it('keeps the commit records bounded: a commit at a multiple of 100 prunes those 10,000 revisions older', async () => {
-    const { dbName, store } = await storedDatabase();
-    await store.close();
-    stores.length = 0;
+    const { dbName } = await storedDatabase();
+    await databases.closeStores();
     const round = 1_000_000;
     await withClient(async (client) => {
       const db = client.db(dbName);
@@ -239,8 +223,7 @@ describe('mongodb store', () => {
   });
 
   it('gives a database written before revisions were numbers a numbered revision', async () => {
-    const dbName = uniqueDbName();
-    dbNames.push(dbName);
+    const dbName = databases.create();
     await withClient(async (client) => {
       const db = client.db(dbName);
       await db
@@ -293,9 +276,8 @@ describe('mongodb store', () => {
     });
 
     it('refuses to start on a backlog that breaks a rule (a link to a missing epic)', async () => {
-      const { dbName, store } = await storedDatabase();
-      await store.close();
-      stores.length = 0;
+      const { dbName } = await storedDatabase();
+      await databases.closeStores();
       await withClient((client) => client.db(dbName).collection<{ _id: string }>('epics').deleteOne({ _id: 'EpicA' }));
       const opening = openMongoStore(dbName);
       await expect(opening).rejects.toBeInstanceOf(StoreCorrupted);
@@ -303,9 +285,8 @@ describe('mongodb store', () => {
     });
 
     it('refuses to start on a damaged meta document', async () => {
-      const { dbName, store } = await storedDatabase();
-      await store.close();
-      stores.length = 0;
+      const { dbName } = await storedDatabase();
+      await databases.closeStores();
       await withClient((client) =>
         client
           .db(dbName)

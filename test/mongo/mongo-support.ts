@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
+import { afterEach } from 'vitest';
 import type { BacklogStore } from '../../src/domain/index.js';
 import { createMongoStore, type MongoStoreOptions } from '../../src/repo/mongo-store.js';
 import { freePort } from '../helpers/free-port.js';
@@ -27,6 +28,37 @@ export function openMongoStore(
   // The queue's wait bound sheds load (tested on its own); here 100 queued commits on a shared
   // test server must all get their turn, however slow each one is on a busy machine.
   return createMongoStore({ uri, dbName, logger: silentLogger, timeoutMs: 3000, queueWaitMs: 60_000, ...options });
+}
+
+/**
+ * Databases and stores for the tests of a file: each test's stores are closed, and
+ * its databases dropped, after it.
+ */
+export function testDatabases() {
+  const dbNames: string[] = [];
+  const stores: BacklogStore[] = [];
+  const closeStores = async () => {
+    for (const store of stores.splice(0)) await store.close();
+  };
+  afterEach(async () => {
+    await closeStores();
+    for (const dbName of dbNames.splice(0)) await dropDatabase(dbName);
+  });
+  return {
+    /** A new database, dropped after the test. */
+    create(): string {
+      const dbName = uniqueDbName();
+      dbNames.push(dbName);
+      return dbName;
+    },
+    /** A store on `dbName`, closed after the test. */
+    async open(dbName: string, options: Partial<MongoStoreOptions> = {}): Promise<BacklogStore> {
+      const store = await openMongoStore(dbName, options);
+      stores.push(store);
+      return store;
+    },
+    closeStores,
+  };
 }
 
 /** Runs `action` with a plain driver client on the test server (to drop, inspect or damage data). */
