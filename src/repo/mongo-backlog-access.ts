@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientSession, MongoClient } from 'mongodb';
+import { type ClientSession, type MongoClient, MongoError } from 'mongodb';
 import {
   applyChange,
   type Backlog,
   type Change,
   type Commit,
+  CommitOutcomeUnknown,
   checkRevision,
   type Epic,
   isNoChange,
@@ -156,8 +157,12 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
       return initialising;
     },
 
-    /** The latest committed state: one round trip when this process already holds it. */
-    async latest(): Promise<StoredState> {
+    /**
+     * The latest committed state, handed to `use` at once: one round trip when this
+     * process already holds it. `use` runs before any other request can move the
+     * copy on (which retires the backlog it holds).
+     */
+    async latest<T>(use: (state: StoredState) => T): Promise<T> {
       let document = await meta.findOne({ _id: META_ID });
       if (!document) {
         await ensureMeta();
@@ -166,14 +171,18 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
       const head = parseMeta(document);
       // A load that started before `head` was committed may miss it: then load again.
       for (let tries = 0; tries < 3; tries++) {
-        if (cache && isAt(cache, head)) return cache;
+        if (cache && isAt(cache, head)) return use(cache);
         loading ??= readSnapshot(async (session) =>
           stateAt(parseMeta(await meta.findOne({ _id: META_ID }, { session })), session),
         ).finally(() => {
           loading = undefined;
         });
         const state = await loading;
-        if (isAt(state, head) || state.revision > head.revision) return state;
+        // A commit applied since the load ended moved the copy on (and retired `state`): the newer one answers.
+        if (cache && cache !== state && cache.revision > state.revision && cache.revision >= head.revision) {
+          return use(cache);
+        }
+        if (isAt(state, head) || state.revision > head.revision) return use(state);
       }
       throw new StoreUnavailable('The backlog changed too fast to be read; retry');
     },
@@ -183,7 +192,11 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
      * meta document on: from then until it ends, any other writer's first write is a
      * WriteConflict, so the backlog read here stays the latest until the commit.
      */
-    async transact(plan: (backlog: Backlog) => Change, options?: UpdateOptions): Promise<Commit | typeof CONFLICT> {
+    async transact<T>(
+      plan: (backlog: Backlog) => Change,
+      options: UpdateOptions | undefined,
+      use: (commit: Commit) => T,
+    ): Promise<T | typeof CONFLICT> {
       const session = client.startSession();
       let failure: unknown;
       try {
@@ -203,7 +216,7 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
         const state = await stateAt(head, session);
         const change = plan(state.backlog);
         // Nothing to write: the transaction is aborted below, and the revision stays.
-        if (isNoChange(change)) return { backlog: state.backlog, revision: state.revision, change };
+        if (isNoChange(change)) return use({ backlog: state.backlog, revision: state.revision, change });
         const revision = head.revision + 1;
         const writes = planCommit(state, change, revision, commitId);
         for (const batch of writes.batches) await epics.bulkWrite(batch, { session, ordered: true });
@@ -212,11 +225,11 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
         if (revision % PRUNE_EVERY === 0) {
           await commits.deleteMany({ _id: { $lte: revision - KEEP_COMMITS } }, { session });
         }
-        await commit(session);
+        await commitWithRetry(session);
         // A reader may have caught up with this very commit already (and retired `state`).
         const current = cache;
         if (current && current !== state && current.revision >= revision) {
-          return { backlog: current.backlog, revision: current.revision, change };
+          return use({ backlog: current.backlog, revision: current.revision, change });
         }
         const seqs = writes.seqs(state.seqs);
         const next = install(state, {
@@ -226,7 +239,7 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
           seqs,
           nextSeq: writes.nextSeq,
         });
-        return { backlog: next.backlog, revision, change };
+        return use({ backlog: next.backlog, revision, change });
       } catch (error) {
         failure = error;
         if (isCommitConflict(error)) return CONFLICT;
@@ -253,9 +266,31 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
   }
 }
 
-/** Commits the transaction; the one place that sends commitTransaction. */
-async function commit(session: ClientSession): Promise<void> {
-  await session.commitTransaction();
+const UNKNOWN_COMMIT_RESULT = 'UnknownTransactionCommitResult';
+const COMMIT_ATTEMPTS = 3;
+
+/**
+ * Commits, re-issuing the commit while its outcome is unknown (the driver labels
+ * such errors UnknownTransactionCommitResult: the commit may have been applied, and
+ * committing again is safe). An outcome still unknown is never "nothing was
+ * written": it is CommitOutcomeUnknown, whose 503 says so. The one place that
+ * sends commitTransaction.
+ */
+export async function commitWithRetry(session: ClientSession): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await session.commitTransaction();
+      return;
+    } catch (error) {
+      if (!(error instanceof MongoError && error.hasErrorLabel(UNKNOWN_COMMIT_RESULT))) throw error;
+      if (attempt >= COMMIT_ATTEMPTS) {
+        throw new CommitOutcomeUnknown(
+          `MongoDB did not confirm the commit after ${attempt} attempts; it may have been written: ${error.message}`,
+          { cause: error },
+        );
+      }
+    }
+  }
 }
 
 function isAt(state: StoredState, head: MetaDocument): boolean {
@@ -303,5 +338,6 @@ async function release(session: ClientSession, failure: unknown): Promise<void> 
     .catch(() => undefined)
     .then(() => session.endSession())
     .catch(() => undefined);
-  if (!isServerGone(failure)) await ending;
+  const reason = failure instanceof CommitOutcomeUnknown ? failure.cause : failure;
+  if (!isServerGone(reason)) await ending;
 }

@@ -1,7 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CommandSucceededEvent, MongoClient, MongoError } from 'mongodb';
-import { type BacklogStore, StoreCorrupted, StoreUnavailable } from '../domain/index.js';
+import {
+  type Backlog,
+  type BacklogStore,
+  type Change,
+  type Commit,
+  type Committed,
+  handOver,
+  StoreCorrupted,
+  StoreUnavailable,
+  type UpdateOptions,
+} from '../domain/index.js';
 import { CONFLICT, createBacklogAccess, MongoNotReplicaSet } from './mongo-backlog-access.js';
+import type { StoredState } from './mongo-documents.js';
 import { isConnectionError } from './mongo-errors.js';
 import { createSerialQueue } from './serial-queue.js';
 import type { StoreLogger } from './store-logger.js';
@@ -50,9 +61,10 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
-  async function latest() {
+  /** The latest committed state, handed to `use` before any other request can move it on. */
+  async function latest<T>(use: (state: StoredState) => T = (state) => state as T): Promise<T> {
     await access.initialise();
-    return access.latest();
+    return access.latest(use);
   }
 
   async function guarded<T>(operation: () => Promise<T>): Promise<T> {
@@ -118,20 +130,19 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
   }
 
   return {
-    read: () =>
-      guarded(async () => {
-        const { backlog, revision } = await latest();
-        return { backlog, revision };
-      }),
-    update(plan, updateOptions) {
+    read<T>(use?: (committed: Committed) => T) {
+      return guarded(() => latest(({ backlog, revision }) => handOver({ backlog, revision }, use)));
+    },
+    async update<T>(plan: (backlog: Backlog) => Change, updateOptions?: UpdateOptions, use?: (commit: Commit) => T) {
       const outagesSeen = outages;
-      return queue.run(() =>
+      // Wrapped so that the queue does not wait for what `use` returns (a compression, say).
+      const { handed } = await queue.run(() =>
         guarded(async () => {
           if (outages !== outagesSeen) throw new StoreUnavailable('MongoDB became unreachable; nothing was written');
           await access.initialise();
           const started = Date.now();
           for (let attempt = 1; ; attempt++) {
-            const result = await access.transact(plan, updateOptions);
+            const result = await access.transact(plan, updateOptions, (commit) => ({ handed: handOver(commit, use) }));
             if (result !== CONFLICT) return result;
             if (Date.now() - started > timeoutMs) {
               throw new StoreUnavailable('Too many concurrent writers: gave up waiting; nothing was written');
@@ -140,6 +151,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
           }
         }),
       );
+      return handed;
     },
     ping: () => guarded(async () => void (await latest())),
     async close() {

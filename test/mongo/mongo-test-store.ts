@@ -1,4 +1,4 @@
-import type { BacklogStore } from '../../src/domain/index.js';
+import type { Backlog, BacklogStore, Change, Commit, Committed, UpdateOptions } from '../../src/domain/index.js';
 import { dropDatabase, mongoUri, openMongoStore, uniqueDbName } from './mongo-support.js';
 
 /**
@@ -17,8 +17,12 @@ export async function createMongoTestStore(): Promise<BacklogStore> {
     throw new Error(`TEST_STORE=mongo, but MongoDB at ${mongoUri()} cannot be reached`, { cause: error });
   }
   return {
-    read: () => store.read(),
-    update: (plan, options) => store.update(plan, options),
+    read<T>(use?: (committed: Committed) => T) {
+      return use ? store.read(use) : store.read();
+    },
+    update<T>(plan: (backlog: Backlog) => Change, options?: UpdateOptions, use?: (commit: Commit) => T) {
+      return use ? store.update(plan, options ?? {}, use) : store.update(plan, options);
+    },
     ping: () => store.ping(),
     async close() {
       await store.close();
