@@ -100,8 +100,9 @@ describe('mongodb store', () => {
     await store.update((b) => replaceChange(b, backlogFromDictionary(Object.entries(SPEC_EXAMPLE))));
     writes.length = 0;
     await store.update((b) => removeTask(b, 'TaskB1'));
-    // Besides the meta document (findAndModify): one epic, then one commit record.
-    expect(writes).toEqual([
+    // Besides the meta document (findAndModify): one epic, then one commit record. (A commit whose
+    // revision is a multiple of 100 also prunes old commit records: none here, so that delete counts 0.)
+    expect(writes.filter((write) => write.command !== 'delete' || write.count > 0)).toEqual([
       { command: 'update', count: 1 },
       { command: 'update', count: 1 },
     ]);
