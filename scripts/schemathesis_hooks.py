@@ -82,6 +82,16 @@ def flatmap_body(context, body):
     return st.just(body)
 
 
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    # A generated If-Match names no revision the backlog is at, so nearly every mutation
+    # would be a 412 and the rest of the request would go untested (and read as rejected).
+    # `*` (any revision) keeps the header in play and the case about its body, in every
+    # phase; 412 has its own tests (test/http/revisions.test.ts, the MongoDB replicas).
+    for name in [name for name in (case.headers or {}) if name.lower() == "if-match"]:
+        case.headers[name] = "*"
+
+
 @schemathesis.check
 def ids_read_back_as_sent(ctx, response, case):
     """An id acknowledged with 201 is answered, and read back, exactly as sent."""

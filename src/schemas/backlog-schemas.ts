@@ -170,8 +170,9 @@ export const MutationHeadersSchema = z.object({
     .optional()
     .meta({
       description:
-        'Commit only if the backlog is still at this revision (the ETag of what you read); otherwise 412 and nothing is written. Left out: commit whatever the revision.',
-      examples: ['"1764505000123"'],
+        'Commit only if the backlog is still at this revision: the ETag of what you read, such as `"1764505000123"`; otherwise 412 and nothing is written. `*` accepts any revision. Left out: commit whatever the revision.',
+      // `*`: a documented example must work whenever it is replayed; a revision number works only once.
+      examples: ['*'],
     }),
   prefer: z
     .string()
