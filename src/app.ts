@@ -15,9 +15,9 @@ import { methodNotAllowed, routeMethods } from './http/method-not-allowed.js';
 import { metrics } from './http/metrics.js';
 import { openApi } from './http/openapi.js';
 import { answerClientError, answerFrameworkError, problemHandler } from './http/problem-handler.js';
-import { refuseUnknownQueryParameters } from './http/query-parameters.js';
+import { unknownQueryParameters } from './http/query-parameters.js';
 import { rateLimit } from './http/rate-limit.js';
-import { registerRequestLog } from './http/request-log.js';
+import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { limitConnections, serverTimeouts } from './http/server-limits.js';
 import { backlogStore } from './http/store.js';
@@ -77,13 +77,13 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   // start if one is missing or registered after it.
   await app.register(backlogStore, { store });
   await app.register(problemHandler);
-  registerRequestLog(app);
+  await app.register(requestLog);
   await app.register(securityHeaders);
   await app.register(loadShedding, { pressure: config.pressure });
   await app.register(jsonBody);
   // gzip or br when the client accepts it; the backlog view comes compressed once per revision (backlog-body.ts).
   await app.register(fastifyCompress, { encodings: ['br', 'gzip'] });
-  refuseUnknownQueryParameters(app);
+  await app.register(unknownQueryParameters);
   await app.register(rateLimit, { max: config.rateLimitMax });
   const build = readBuildInfo();
   await app.register(metrics, { build });

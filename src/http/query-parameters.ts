@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { z } from 'zod';
 
 /**
@@ -7,7 +8,7 @@ import { z } from 'zod';
  * Applies to every documented route registered from now on but the probes; a route
  * without a query string schema takes no parameter at all.
  */
-export function refuseUnknownQueryParameters(app: FastifyInstance): void {
+function refuseUnknownQueryParameters(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const schema = route.schema;
     if (!schema || schema.hide || route.config?.probe) return;
@@ -23,3 +24,8 @@ export function refuseUnknownQueryParameters(app: FastifyInstance): void {
     });
   });
 }
+
+/** Named, so that the plugins of documented routes can depend on it being registered first. */
+export const unknownQueryParameters = fp(async (app) => refuseUnknownQueryParameters(app), {
+  name: 'unknown-query-parameters',
+});

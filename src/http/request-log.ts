@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { stdSerializers } from 'pino';
 
 /** Routes scraped every few seconds by machines: their lines would drown the others at info. */
@@ -57,10 +58,16 @@ export function logRequest(request: FastifyRequest, status: number, durationMs: 
  * One log line per request, written when the answer is sent; Fastify's own two lines
  * are turned off (`disableRequestLogging`).
  */
-export function registerRequestLog(app: FastifyInstance): void {
+function registerRequestLog(app: FastifyInstance): void {
   // Where a hang is being chased, the arrival of each request (before its body is read).
   app.addHook('onRequest', async (request) => {
     request.log.trace({ method: request.method, url: request.url }, 'request received');
   });
   app.addHook('onResponse', async (request, reply) => logRequest(request, reply.statusCode, reply.elapsedTime));
 }
+
+/** One line per request; the failure it was answered with comes from the problem handler. */
+export const requestLog = fp(async (app) => registerRequestLog(app), {
+  name: 'request-log',
+  dependencies: ['problem-handler'],
+});

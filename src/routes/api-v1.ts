@@ -38,5 +38,14 @@ async function apiV1Routes(v1: FastifyInstance): Promise<void> {
 export const apiV1 = fp(apiV1Routes, {
   name: 'api-v1',
   encapsulate: true,
-  dependencies: ['store', 'problem-handler', 'rate-limit', 'openapi', 'api-key-auth', 'route-methods'],
+  dependencies: [
+    'store',
+    'problem-handler',
+    'request-log',
+    'unknown-query-parameters',
+    'rate-limit',
+    'openapi',
+    'api-key-auth',
+    'route-methods',
+  ],
 });
