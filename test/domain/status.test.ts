@@ -8,7 +8,7 @@ import {
   removeTask,
   statusOf,
 } from '../../src/domain/index.js';
-import { backlog, rebuilt, specBacklog } from '../helpers/backlogs.js';
+import { backlog, epic, rebuilt, specBacklog } from '../helpers/backlogs.js';
 
 function statusesOf(dictionary: Parameters<typeof backlog>[0]) {
   return Object.fromEntries(backlog(dictionary).statuses);
@@ -105,13 +105,6 @@ describe('backlog statuses', () => {
 });
 
 describe('computeStatuses', () => {
-  const epic = (id: string, lists: Partial<Omit<Epic, 'id'>> = {}): Epic => ({
-    id,
-    tasks: [],
-    bugs: [],
-    epics: [],
-    ...lists,
-  });
   const indexOf = (epics: readonly Epic[]) => new Map(epics.map((e, i) => [e.id, i]));
 
   it('gives one status per epic, by position, parents listed before or after their children', () => {

@@ -5,6 +5,7 @@ import {
   backlogFromEpics,
   type Change,
   type DictionaryEntry,
+  type Epic,
   toDictionary,
 } from '../../src/domain/index.js';
 import { SPEC_EXAMPLE } from '../../src/schemas/spec-example.js';
@@ -17,6 +18,11 @@ export { SPEC_EXAMPLE };
  */
 export function backlog(dictionary: Record<string, DictionaryEntry>): Backlog {
   return backlogFromDictionary(Object.entries(dictionary));
+}
+
+/** An epic with empty lists but those given. */
+export function epic(id: string, lists: Partial<Omit<Epic, 'id'>> = {}): Epic {
+  return { id, tasks: [], bugs: [], epics: [], ...lists };
 }
 
 export function specBacklog(): Backlog {

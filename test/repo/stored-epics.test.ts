@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Epic } from '../../src/domain/index.js';
 import { checkStoredChange } from '../../src/repo/stored-epics.js';
-import { backlog } from '../helpers/backlogs.js';
+import { backlog, epic } from '../helpers/backlogs.js';
 
 const base = () =>
   backlog({
@@ -9,13 +9,6 @@ const base = () =>
     B: { Tasks: ['b1'], Bugs: ['x'], Epics: ['C'] },
     C: {},
   });
-const epic = (id: string, lists: Partial<Omit<Epic, 'id'>> = {}): Epic => ({
-  id,
-  tasks: [],
-  bugs: [],
-  epics: [],
-  ...lists,
-});
 const put = (...epics: Epic[]) => new Map(epics.map((e) => [e.id, e]));
 
 describe('checkStoredChange: epics read back, checked at the cost of the change', () => {
