@@ -246,7 +246,8 @@ describe('the dashboard at /', () => {
       .toEqual(['EpicA', 'EpicB', 'EpicP', 'EpicQ', 'EpicS', 'EpicT', 'EpicR', 'EpicS', 'EpicT']);
     expect(await page.locator('#bug-list button[data-bug="BugT1"]').getAttribute('aria-pressed')).toBe('true');
     expect(await item('EpicP').getAttribute('data-blocked')).toBe('highest');
-    expect(await page.locator('#live').textContent()).toContain('EpicR WIP → Blocked');
+    // The live region speaks 50 ms after the redraw (app.js `announce`): wait for it, as a screen reader would.
+    await expect.poll(() => page.locator('#live').textContent(), WAIT).toContain('EpicR WIP → Blocked');
 
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await expect.poll(visibleEpics, WAIT).toContain('EpicE');
