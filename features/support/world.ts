@@ -92,7 +92,9 @@ Before(async function (this: BacklogWorld) {
   }
   this.store = await createTestStore();
   this.app = await buildApp({
-    config: loadConfig({ STORE: 'memory', LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
+    // Load shedding off: a busy CI machine must not turn a scenario's request into a 503
+    // (test/hostile/overload.test.ts tests the shedding itself).
+    config: loadConfig({ STORE: 'memory', LOG_LEVEL: 'silent', NODE_ENV: 'test', MAX_EVENT_LOOP_DELAY_MS: '0' }),
     store: this.store,
   });
 });

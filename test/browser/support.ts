@@ -6,6 +6,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createMemoryStore } from '../../src/repo/memory-store.js';
+import { TEST_ENV } from '../helpers/test-app.js';
 
 export const API_KEY = 'browser-test-key';
 
@@ -34,7 +35,8 @@ export interface RunningApp {
 
 /** The whole service in this process on a free loopback port: memory store, auth on for writes. */
 export async function startApp(): Promise<RunningApp> {
-  const config = loadConfig({ STORE: 'memory', LOG_LEVEL: 'silent', NODE_ENV: 'test', API_KEYS: API_KEY });
+  // Load shedding off, as in every test but the one of the shedding itself (test/hostile/overload.test.ts).
+  const config = loadConfig({ ...TEST_ENV, API_KEYS: API_KEY });
   const app = await buildApp({ config, store: createMemoryStore() });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
