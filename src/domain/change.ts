@@ -171,7 +171,7 @@ function linkDelta(indexes: BacklogIndexes, put: ReadonlyMap<string, Epic>, dele
 }
 
 /** Ids in `after` and not in `before`, and the reverse; shared lists (unchanged) cost nothing. */
-export function listDelta(before: readonly string[] = [], after: readonly string[]) {
+function listDelta(before: readonly string[] = [], after: readonly string[]) {
   if (before === after) return { added: [], removed: [] };
   const old = new Set(before);
   const now = new Set(after);

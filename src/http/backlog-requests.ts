@@ -67,7 +67,7 @@ export async function commitAndAnswer(
 }
 
 /** RFC 7240: `Prefer: return=minimal`, possibly among other preferences. */
-export function prefersMinimal(header: string | string[] | undefined): boolean {
+function prefersMinimal(header: string | string[] | undefined): boolean {
   const values = Array.isArray(header) ? header.join(',') : (header ?? '');
   return values.split(',').some((preference) => /^\s*return\s*=\s*"?minimal"?\s*(?:;|$)/i.test(preference));
 }

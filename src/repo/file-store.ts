@@ -25,7 +25,8 @@ import { type StoreLogger, silentLogger } from './store-logger.js';
 
 export const SNAPSHOT_FILE = 'backlog.json';
 export const JOURNAL_FILE = 'journal.log';
-export const DEFAULT_MIN_FREE_BYTES = 64 * 2 ** 20;
+const DEFAULT_MIN_FREE_BYTES = 64 * 2 ** 20;
+
 export { LOCK_FILE } from './folder-lock.js';
 
 export interface FileStoreOptions {

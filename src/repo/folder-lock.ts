@@ -5,8 +5,8 @@ import path from 'node:path';
 
 export const LOCK_FILE = 'backlog.lock';
 /** The owner touches its lock this often; a lock untouched for STALE_AFTER_MS has no owner. */
-export const LOCK_HEARTBEAT_MS = 2_000;
-export const LOCK_STALE_AFTER_MS = 10_000;
+const LOCK_HEARTBEAT_MS = 2_000;
+const LOCK_STALE_AFTER_MS = 10_000;
 
 interface LockOwner {
   pid: number;

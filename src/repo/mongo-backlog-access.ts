@@ -276,7 +276,7 @@ const COMMIT_ATTEMPTS = 3;
  * written": it is CommitOutcomeUnknown, whose 503 says so. The one place that
  * sends commitTransaction.
  */
-export async function commitWithRetry(session: ClientSession): Promise<void> {
+async function commitWithRetry(session: ClientSession): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await session.commitTransaction();

@@ -20,7 +20,7 @@ export const storedEpicSchema = z.strictObject({
 });
 export type StoredEpic = z.infer<typeof storedEpicSchema>;
 
-export function toStoredEpic({ id, tasks, bugs, epics }: Epic): StoredEpic {
+function toStoredEpic({ id, tasks, bugs, epics }: Epic): StoredEpic {
   return { id, tasks, bugs, epics } as StoredEpic;
 }
 
