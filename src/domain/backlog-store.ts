@@ -1,5 +1,6 @@
 import type { Backlog } from './backlog.js';
 import type { Change } from './change.js';
+import type { BacklogEvent, EventCause, EventPage, HistoryEntry } from './events.js';
 
 /** A committed backlog and its revision: a number that grows with every commit. */
 export interface Committed {
@@ -10,11 +11,15 @@ export interface Committed {
 /** The outcome of an update: the committed backlog, and the change it made (empty when nothing was written). */
 export interface Commit extends Committed {
   readonly change: Change;
+  /** The event written with the commit; absent when nothing was written. */
+  readonly event?: BacklogEvent;
 }
 
 export interface UpdateOptions {
   /** Commit only if the current revision is one of these (If-Match); otherwise RevisionMismatch, nothing written. */
   readonly ifRevision?: readonly number[];
+  /** Who committed and through which request: written, atomically with the commit, as its event. */
+  readonly cause?: EventCause;
 }
 
 /**
@@ -40,6 +45,20 @@ export interface BacklogStore {
    */
   update(plan: (backlog: Backlog) => Change, options?: UpdateOptions): Promise<Commit>;
   update<T>(plan: (backlog: Backlog) => Change, options: UpdateOptions, use: (commit: Commit) => T): Promise<T>;
+  /**
+   * The kept events after `after` (by default, from the oldest kept), at most
+   * `limit`, in `seq` order. Rejects with EventsPruned when events after `after`
+   * are no longer all kept.
+   */
+  events(after: number | undefined, limit: number): Promise<EventPage>;
+  /** The status timeline of an epic over the kept events, oldest first (empty when it has none). */
+  history(epicId: string): Promise<HistoryEntry[]>;
+  /**
+   * Calls `listener` with the new revision after every commit this store learns
+   * of: its own at once, another replica's within a bounded delay. Returns the
+   * function that stops it.
+   */
+  watch(listener: (revision: number) => void): () => void;
   /** Resolves when the store can serve requests; rejects with StoreUnavailable otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,6 +7,10 @@ export interface Epic {
   readonly bugs: readonly string[];
   /** Ids of the linked (child) epics. */
   readonly epics: readonly string[];
+  /** Tasks marked done in this epic (DELETE /v1/tasks/{id}), for its progress; absent when none. */
+  readonly done?: readonly string[];
+  /** Bugs it reported that were marked fixed (DELETE /v1/bugs/{id}); absent when none. */
+  readonly fixed?: readonly string[];
 }
 
 /** What a backlog holds besides its epics: each derived from them, kept in step by every change. */

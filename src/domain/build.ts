@@ -29,6 +29,8 @@ export function backlogFromEpics(epics: Iterable<Epic>): Backlog {
       indexes.taskOwners.set(task, epic.id);
     }
     for (const bug of distinct(epic.bugs, epic.id, 'bug')) addToGroup(indexes.bugReporters, bug, epic.id);
+    distinct(epic.done ?? [], epic.id, 'done task');
+    distinct(epic.fixed ?? [], epic.id, 'fixed bug');
     for (const child of distinct(epic.epics, epic.id, 'linked epic')) {
       if (!indexes.epics.has(child)) throw new UnknownEpicLink(epic.id, child);
       addToGroup(indexes.parents, child, epic.id);

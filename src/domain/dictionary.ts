@@ -4,6 +4,7 @@ import { type Change, noChange, planChange, replaceChange } from './change.js';
 import { findCycle } from './cycles.js';
 import { CycleDetected, TaskExists, UnknownEpicLink } from './errors.js';
 import { assertEpicId, assertId, isBlank } from './ids.js';
+import { reopened } from './operations.js';
 
 /** One epic of the exchange ("dictionary") format; a missing list means an empty one. */
 export interface DictionaryEntry {
@@ -33,12 +34,17 @@ export function mergeDictionary(backlog: Backlog, dictionary: Dictionary): Chang
       if (owner !== undefined && owner !== id) throw new TaskExists(task, owner);
       taskOwners.set(task, id);
     }
-    const merged: Epic = {
-      id,
-      tasks: union(before?.tasks, tasks),
-      bugs: union(before?.bugs, normalisedList(entry.Bugs)),
-      epics: union(before?.epics, normalisedList(entry.Epics)),
-    };
+    const bugs = normalisedList(entry.Bugs);
+    const merged: Epic = withProgress(
+      {
+        id,
+        tasks: union(before?.tasks, tasks),
+        bugs: union(before?.bugs, bugs),
+        epics: union(before?.epics, normalisedList(entry.Epics)),
+      },
+      reopened(before?.done, tasks),
+      reopened(before?.fixed, bugs),
+    );
     const unchanged =
       before && merged.tasks === before.tasks && merged.bugs === before.bugs && merged.epics === before.epics;
     if (!unchanged) put.set(id, merged);
@@ -66,6 +72,11 @@ export function toDictionary(backlog: Backlog): [string, Required<DictionaryEntr
     epic.id,
     { Tasks: [...epic.tasks], Bugs: [...epic.bugs], Epics: [...epic.epics] },
   ]);
+}
+
+/** The epic with its progress lists, left out when empty (the dictionary format does not carry them). */
+function withProgress(epic: Epic, done: readonly string[] | undefined, fixed: readonly string[] | undefined): Epic {
+  return { ...epic, ...(done && { done }), ...(fixed && { fixed }) };
 }
 
 /** Drops blank strings, collapses duplicates and checks every remaining id. */

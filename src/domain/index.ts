@@ -5,6 +5,7 @@ export * from './change.js';
 export * from './cycles.js';
 export * from './dictionary.js';
 export * from './errors.js';
+export * from './events.js';
 export * from './ids.js';
 export * from './operations.js';
 export * from './queries.js';

@@ -60,7 +60,8 @@ export function addTask(backlog: Backlog, epicId: string, taskId: string): Chang
   const epic = backlog.epic(epicId);
   const owner = backlog.taskOwner(taskId);
   if (owner !== undefined) throw new TaskExists(taskId, owner);
-  return put(backlog, { ...epic, tasks: [...epic.tasks, taskId] });
+  // Adding a done task again reopens it here.
+  return put(backlog, { ...epic, tasks: [...epic.tasks, taskId], done: reopened(epic.done, [taskId]) });
 }
 
 /** Marks the task done. */
@@ -68,14 +69,14 @@ export function removeTask(backlog: Backlog, taskId: string): Change {
   const owner = backlog.taskOwner(taskId);
   if (owner === undefined) throw new TaskNotFound(taskId);
   const epic = backlog.epic(owner);
-  return put(backlog, { ...epic, tasks: without(epic.tasks, taskId) });
+  return put(backlog, { ...epic, tasks: without(epic.tasks, taskId), done: closed(epic.done, taskId) });
 }
 
 export function addBug(backlog: Backlog, epicId: string, bugId: string): Change {
   assertId(bugId);
   const epic = backlog.epic(epicId);
   if (backlog.reportersOf(bugId).has(epicId)) throw new BugExists(bugId, epicId);
-  return put(backlog, { ...epic, bugs: [...epic.bugs, bugId] });
+  return put(backlog, { ...epic, bugs: [...epic.bugs, bugId], fixed: reopened(epic.fixed, [bugId]) });
 }
 
 /** Marks the bug fixed: it leaves every epic that reports it. */
@@ -85,7 +86,7 @@ export function removeBug(backlog: Backlog, bugId: string): Change {
   const fixed = new Map<string, Epic>();
   for (const id of backlog.inCreationOrder(reporters)) {
     const epic = backlog.epic(id);
-    fixed.set(id, { ...epic, bugs: without(epic.bugs, bugId) });
+    fixed.set(id, { ...epic, bugs: without(epic.bugs, bugId), fixed: closed(epic.fixed, bugId) });
   }
   return planChange(backlog, fixed);
 }
@@ -118,4 +119,21 @@ function distinctIds(ids: readonly string[] = []): string[] {
 
 function without(ids: readonly string[], id: string): string[] {
   return ids.filter((other) => other !== id);
+}
+
+/** A done (or fixed) list with `id` added once. */
+function closed(ids: readonly string[] = [], id: string): readonly string[] {
+  return [...without(ids, id), id];
+}
+
+/**
+ * A done (or fixed) list without the ids added again: each is open once more.
+ * Absent when it ends empty, so an epic without progress is stored as before.
+ */
+export function reopened(ids: readonly string[] | undefined, added: readonly string[]): readonly string[] | undefined {
+  if (!ids || added.length === 0) return ids;
+  const again = new Set(added);
+  if (!ids.some((id) => again.has(id))) return ids;
+  const kept = ids.filter((id) => !again.has(id));
+  return kept.length > 0 ? kept : undefined;
 }

@@ -52,3 +52,42 @@ function describeBlocked(backlog: Backlog, bug: string | null, inOrder: readonly
     highest: inOrder.filter((id) => ![...backlog.parentsOf(id)].some((parent) => blocked.has(parent))),
   };
 }
+
+/** How far an epic is: over it and every epic it reaches, each task and each bug counted once (SPEC section 8). */
+export interface Progress {
+  readonly tasksDone: number;
+  readonly tasksOpen: number;
+  readonly bugsFixed: number;
+  readonly bugsOpen: number;
+}
+
+/**
+ * The progress of an epic, from the tasks marked done and bugs marked fixed that
+ * each reached epic remembers. An id open anywhere in reach counts as open only
+ * (added again after it was done). Costs what the epic reaches.
+ */
+export function progressOf(backlog: Backlog, epicId: string): Progress {
+  const openTasks = new Set<string>();
+  const doneTasks = new Set<string>();
+  const openBugs = new Set<string>();
+  const fixedBugs = new Set<string>();
+  for (const id of reachableFrom(backlog, epicId)) {
+    const epic = backlog.epic(id);
+    for (const task of epic.tasks) openTasks.add(task);
+    for (const task of epic.done ?? []) doneTasks.add(task);
+    for (const bug of epic.bugs) openBugs.add(bug);
+    for (const bug of epic.fixed ?? []) fixedBugs.add(bug);
+  }
+  return {
+    tasksDone: countNotIn(doneTasks, openTasks),
+    tasksOpen: openTasks.size,
+    bugsFixed: countNotIn(fixedBugs, openBugs),
+    bugsOpen: openBugs.size,
+  };
+}
+
+function countNotIn(ids: ReadonlySet<string>, excluded: ReadonlySet<string>): number {
+  let count = 0;
+  for (const id of ids) if (!excluded.has(id)) count++;
+  return count;
+}

@@ -126,6 +126,9 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
       const { handed } = await queue.run(async () => ({ handed: handOver(await commit(plan, updateOptions), use) }));
       return handed;
     },
+    events: () => Promise.reject(new Error('events: not yet in this store')),
+    history: () => Promise.reject(new Error('history: not yet in this store')),
+    watch: () => () => undefined,
     ping: () => readiness.check(),
     async close() {
       await queue.drain();

@@ -7,23 +7,35 @@ import {
   type Committed,
   checkRevision,
   emptyBacklog,
+  eventOf,
   handOver,
   isNoChange,
   type UpdateOptions,
 } from '../domain/index.js';
+import { createEventLog, createWatchers } from './event-log.js';
 import { createSerialQueue } from './serial-queue.js';
 
+export interface MemoryStoreOptions {
+  queueWaitMs?: number;
+  /** The first revision (default: the clock's milliseconds). */
+  now?: number;
+  /** Events older than this are dropped (EVENTS_RETENTION_DAYS; 0 keeps all). */
+  eventsRetentionMs?: number;
+}
+
 /**
- * Keeps the backlog in this process only (STORE=memory): tests and demos. The
- * store owns `initial` from now on. Revisions start at the clock's milliseconds so
- * that a restarted process never reuses a revision a client still holds.
+ * Keeps the backlog and its events in this process only (STORE=memory): tests
+ * and demos. The store owns `initial` from now on. Revisions start at the clock's
+ * milliseconds so that a restarted process never reuses a revision a client still holds.
  */
 export function createMemoryStore(
   initial: Backlog = emptyBacklog(),
-  { queueWaitMs, now = Date.now() }: { queueWaitMs?: number; now?: number } = {},
+  { queueWaitMs, now = Date.now(), eventsRetentionMs = 0 }: MemoryStoreOptions = {},
 ): BacklogStore {
   let current = { backlog: initial, revision: now };
   const queue = createSerialQueue({ maxWaitMs: queueWaitMs });
+  const log = createEventLog(now);
+  const watchers = createWatchers();
   return {
     async read<T>(use?: (committed: Committed) => T) {
       return handOver(current, use);
@@ -33,11 +45,23 @@ export function createMemoryStore(
       const { handed } = await queue.run(() => {
         checkRevision(current.revision, options);
         const change = plan(current.backlog);
-        if (!isNoChange(change)) current = { backlog: applyChange(change), revision: current.revision + 1 };
-        return { handed: handOver({ ...current, change }, use) };
+        if (isNoChange(change)) return { handed: handOver({ ...current, change }, use) };
+        const event = eventOf(current.revision + 1, change, options?.cause);
+        current = { backlog: applyChange(change), revision: event.seq };
+        log.append(event);
+        log.prune(eventsRetentionMs);
+        watchers.notify(event.seq);
+        return { handed: handOver({ ...current, change, event }, use) };
       });
       return handed;
     },
+    async events(after, limit) {
+      return log.page(after, limit);
+    },
+    async history(epicId) {
+      return log.history(epicId);
+    },
+    watch: watchers.watch,
     async ping() {},
     async close() {},
   };

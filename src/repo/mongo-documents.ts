@@ -1,7 +1,7 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { z } from 'zod';
 import { type Backlog, type Change, type Epic, StoreCorrupted } from '../domain/index.js';
-import { backlogFromStoredEpics, type StoredEpic } from './stored-epics.js';
+import { backlogFromStoredEpics, progressLists, type StoredEpic } from './stored-epics.js';
 
 /** `_id` of the one meta document; it lives in its own collection, so no epic id can clash with it. */
 export const META_ID = 'backlog';
@@ -19,6 +19,9 @@ export interface EpicDocument {
   tasks: string[];
   bugs: string[];
   epics: string[];
+  /** Progress (SPEC section 8), only when not empty. */
+  done?: string[];
+  fixed?: string[];
 }
 
 /** Written first by every commit, inside its transaction: the lock that serialises writers, and the cache key. */
@@ -55,6 +58,8 @@ const epicDocumentSchema = z.strictObject({
   tasks: z.array(z.string()),
   bugs: z.array(z.string()),
   epics: z.array(z.string()),
+  done: z.array(z.string()).optional(),
+  fixed: z.array(z.string()).optional(),
 });
 
 const metaDocumentSchema = z.strictObject({
@@ -111,8 +116,8 @@ export function parseEpic(document: unknown): EpicDocument {
   );
 }
 
-export function epicOf({ _id, tasks, bugs, epics }: EpicDocument): StoredEpic {
-  return { id: _id, tasks, bugs, epics };
+export function epicOf({ _id, tasks, bugs, epics, done, fixed }: EpicDocument): StoredEpic {
+  return { id: _id, tasks, bugs, epics, ...progressLists(done, fixed) };
 }
 
 /** Rebuilds the backlog from documents sorted by `seq`, checking their shape and every rule of the backlog. */
@@ -186,7 +191,14 @@ export function planCommit(state: StoredState, change: Change, revision: number,
 }
 
 function epicDocument(epic: Epic, seq: number): EpicDocument {
-  return { _id: epic.id, seq, tasks: [...epic.tasks], bugs: [...epic.bugs], epics: [...epic.epics] };
+  return {
+    _id: epic.id,
+    seq,
+    tasks: [...epic.tasks],
+    bugs: [...epic.bugs],
+    epics: [...epic.epics],
+    ...progressLists(epic.done, epic.fixed),
+  };
 }
 
 function batched<T>(items: T[]): T[][] {

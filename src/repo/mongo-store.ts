@@ -153,6 +153,9 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
       );
       return handed;
     },
+    events: () => Promise.reject(new Error('events: not yet in this store')),
+    history: () => Promise.reject(new Error('history: not yet in this store')),
+    watch: () => () => undefined,
     ping: () => guarded(async () => void (await latest())),
     async close() {
       closed = true;

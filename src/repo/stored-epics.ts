@@ -17,11 +17,19 @@ export const storedEpicSchema = z.strictObject({
   tasks: z.array(z.string()),
   bugs: z.array(z.string()),
   epics: z.array(z.string()),
+  // Progress (SPEC section 8): written only when not empty, so older data reads as it is.
+  done: z.array(z.string()).optional(),
+  fixed: z.array(z.string()).optional(),
 });
 export type StoredEpic = z.infer<typeof storedEpicSchema>;
 
-function toStoredEpic({ id, tasks, bugs, epics }: Epic): StoredEpic {
-  return { id, tasks, bugs, epics } as StoredEpic;
+function toStoredEpic({ id, tasks, bugs, epics, done, fixed }: Epic): StoredEpic {
+  return { id, tasks, bugs, epics, ...progressLists(done, fixed) } as StoredEpic;
+}
+
+/** The progress lists an epic is stored with: only those that hold ids. */
+export function progressLists(done: readonly string[] | undefined, fixed: readonly string[] | undefined) {
+  return { ...(done?.length && { done: [...done] }), ...(fixed?.length && { fixed: [...fixed] }) };
 }
 
 export function toStoredEpics(epics: Iterable<Epic>): StoredEpic[] {
@@ -61,6 +69,8 @@ export function checkStoredChange(
     checkList(epic, 'tasks', assertId);
     checkList(epic, 'bugs', assertId);
     checkList(epic, 'epics', assertId); // a link to a reserved id is a link to a missing epic
+    checkList(epic, 'done', assertId);
+    checkList(epic, 'fixed', assertId);
     for (const child of epic.epics) if (!after(child)) throw new UnknownEpicLink(epic.id, child);
     for (const task of epic.tasks) {
       const owner = claimed.get(task) ?? backlog.taskOwner(task);
@@ -79,9 +89,9 @@ export function checkStoredChange(
   if (cycle) throw new CycleDetected(cycle);
 }
 
-function checkList(epic: Epic, list: 'tasks' | 'bugs' | 'epics', check: (id: string) => void): void {
+function checkList(epic: Epic, list: 'tasks' | 'bugs' | 'epics' | 'done' | 'fixed', check: (id: string) => void): void {
   const seen = new Set<string>();
-  for (const id of epic[list]) {
+  for (const id of epic[list] ?? []) {
     check(id);
     if (seen.has(id)) throw new Error(`epic ${JSON.stringify(epic.id)} lists ${JSON.stringify(id)} twice in ${list}`);
     seen.add(id);

@@ -58,7 +58,15 @@ export function unreachableStore(error: () => Error): BacklogStore {
   const fail = async (): Promise<never> => {
     throw error();
   };
-  return { read: fail, update: fail, ping: fail, close: async () => {} };
+  return {
+    read: fail,
+    update: fail,
+    events: fail,
+    history: fail,
+    watch: () => () => {},
+    ping: fail,
+    close: async () => {},
+  };
 }
 
 export interface ProblemBody {

@@ -50,7 +50,15 @@ describe('/readyz reflects whether writes can succeed (issue 12, case 5)', () =>
 
   it('answers 503 within its bound when the store does not answer at all', async () => {
     const never = () => new Promise<never>(() => undefined);
-    const hanging: BacklogStore = { read: never, update: never, ping: never, close: async () => undefined };
+    const hanging: BacklogStore = {
+      read: never,
+      update: never,
+      events: never,
+      history: never,
+      watch: () => () => undefined,
+      ping: never,
+      close: async () => undefined,
+    };
     const app = await buildTestApp({}, hanging);
     const started = Date.now();
     const answer = await app.inject({ url: '/readyz' });

@@ -23,6 +23,9 @@ export async function createMongoTestStore(): Promise<BacklogStore> {
     update<T>(plan: (backlog: Backlog) => Change, options?: UpdateOptions, use?: (commit: Commit) => T) {
       return use ? store.update(plan, options ?? {}, use) : store.update(plan, options);
     },
+    events: (after, limit) => store.events(after, limit),
+    history: (epicId) => store.history(epicId),
+    watch: (listener) => store.watch(listener),
     ping: () => store.ping(),
     async close() {
       await store.close();
