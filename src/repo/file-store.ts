@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   applyChange,
   type Backlog,
+  type BacklogEvent,
   type BacklogStore,
   backlogFromEpics,
   type Change,
@@ -10,6 +11,7 @@ import {
   type Committed,
   checkRevision,
   emptyBacklog,
+  eventOf,
   handOver,
   isNoChange,
   StoreCorrupted,
@@ -18,13 +20,16 @@ import {
 } from '../domain/index.js';
 import { decodeSnapshot, encodeSnapshot } from './backlog-snapshot.js';
 import { createDiskReadiness } from './disk-readiness.js';
+import { createEventLog, createWatchers, type EventLog } from './event-log.js';
+import { decodeEventsFile, encodeEventLines, encodeEventsFile } from './events-file.js';
 import { takeFolderLock } from './folder-lock.js';
-import { decodeJournal, encodeRecord, replay } from './journal.js';
+import { decodeJournal, encodeRecord, eventOfRecord, type JournalRecord, replay } from './journal.js';
 import { createSerialQueue } from './serial-queue.js';
 import { type StoreLogger, silentLogger } from './store-logger.js';
 
 export const SNAPSHOT_FILE = 'backlog.json';
 export const JOURNAL_FILE = 'journal.log';
+export const EVENTS_FILE = 'events.log';
 const DEFAULT_MIN_FREE_BYTES = 64 * 2 ** 20;
 
 export { LOCK_FILE } from './folder-lock.js';
@@ -38,6 +43,8 @@ export interface FileStoreOptions {
   queueWaitMs?: number;
   /** Below this much free space in the folder, /readyz answers 503 (DATA_MIN_FREE_BYTES). */
   minFreeBytes?: number;
+  /** Events older than this are dropped (EVENTS_RETENTION_DAYS; 0 keeps all). */
+  eventsRetentionMs?: number;
 }
 
 /**
@@ -47,33 +54,50 @@ export interface FileStoreOptions {
  * fsync, rename, fsync of the folder) and the journal starts again. Start-up reads
  * the snapshot and replays the journal. One process owns the folder; commits are
  * serialised inside it.
+ *
+ * Each record holds its commit's event, so a commit and its event are one write.
+ * Before the journal is cut, its events are appended to the events file (see
+ * events-file.ts); a replacement's event is appended there before its snapshot,
+ * and start-up drops an event the snapshot never followed.
  */
 export async function createFileStore(options: FileStoreOptions): Promise<BacklogStore> {
-  const { logger = silentLogger, journalLimitBytes = 4 * 1024 * 1024 } = options;
+  const { logger = silentLogger, journalLimitBytes = 4 * 1024 * 1024, eventsRetentionMs = 0 } = options;
   const folder = path.resolve(options.dataDir);
-  const files = { snapshot: path.join(folder, SNAPSHOT_FILE), journal: path.join(folder, JOURNAL_FILE) };
+  const files = {
+    snapshot: path.join(folder, SNAPSHOT_FILE),
+    journal: path.join(folder, JOURNAL_FILE),
+    events: path.join(folder, EVENTS_FILE),
+  };
   await mkdir(folder, { recursive: true });
   const lock = await takeFolderLock(folder);
   let current: Committed;
   let journal: FileHandle;
   let journalBytes: number;
   let snapshotBytes: number;
+  let log: EventLog;
+  /** What the events file holds: the `since` of its header, its last event's seq, its size. */
+  let eventsFile: { since: number; lastSeq: number; bytes: number };
+  let eventsHandle: FileHandle;
   try {
     await removeLeftoverTemporaries(folder);
     const loaded = await load(files, logger);
     current = loaded.committed;
     journalBytes = loaded.journalBytes;
     snapshotBytes = loaded.snapshotBytes;
+    ({ log, eventsFile } = await loadEvents(files, loaded, logger));
+    log.prune(eventsRetentionMs);
     journal = await open(files.journal, 'a');
+    eventsHandle = await open(files.events, 'a');
   } catch (error) {
     await lock.release();
     throw error;
   }
+  const watchers = createWatchers();
   const queue = createSerialQueue({ maxWaitMs: options.queueWaitMs });
   const readiness = createDiskReadiness(folder, options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES);
 
-  async function append(change: Change, revision: number): Promise<void> {
-    const line = encodeRecord(change, revision);
+  async function append(change: Change, event: BacklogEvent): Promise<void> {
+    const line = encodeRecord(change, event);
     try {
       await journal.write(line);
       await journal.datasync();
@@ -88,8 +112,55 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
     journalBytes += Buffer.byteLength(line);
   }
 
+  /**
+   * Appends to the events file every kept event it lacks, and `extra` after them
+   * (synced); the whole file is written anew when events were dropped from the
+   * head of the log since it was written (retention). Returns its size before.
+   */
+  async function flushEvents(extra: readonly BacklogEvent[] = []): Promise<number> {
+    const before = eventsFile.bytes;
+    if (log.since > eventsFile.since) {
+      const text = encodeEventsFile(log.since, [...log.events, ...extra]);
+      await eventsHandle.close().catch(() => undefined);
+      try {
+        await writeAtomically(folder, files.events, text);
+      } finally {
+        eventsHandle = await open(files.events, 'a');
+      }
+      const lastSeq = extra.at(-1)?.seq ?? log.since + log.events.length;
+      eventsFile = { since: log.since, lastSeq, bytes: Buffer.byteLength(text) };
+      return before;
+    }
+    const pending = log.events.slice(Math.max(eventsFile.lastSeq - log.since, 0));
+    const text = encodeEventLines([...pending, ...extra]);
+    if (text.length === 0) return before;
+    try {
+      await eventsHandle.write(text);
+      await eventsHandle.datasync();
+    } catch (error) {
+      await cutEvents(before);
+      throw error;
+    }
+    eventsFile = {
+      ...eventsFile,
+      lastSeq: (extra.at(-1) ?? pending.at(-1) ?? { seq: eventsFile.lastSeq }).seq,
+      bytes: before + Buffer.byteLength(text),
+    };
+    return before;
+  }
+
+  /** Cuts the events file back to `bytes` (an append that failed, or whose commit did). */
+  async function cutEvents(bytes: number): Promise<void> {
+    await eventsHandle.truncate(bytes).catch(() => undefined);
+    if (bytes !== eventsFile.bytes) {
+      eventsFile = { ...eventsFile, lastSeq: log.since + log.events.length, bytes };
+    }
+  }
+
   /** Writes the whole backlog as the new snapshot, then starts an empty journal. */
   async function snapshot(committed: Committed): Promise<void> {
+    // The journal's events go to the events file before the journal is cut.
+    await flushEvents();
     const text = encodeSnapshot(committed.backlog, committed.revision);
     await writeAtomically(folder, files.snapshot, text);
     snapshotBytes = Buffer.byteLength(text);
@@ -126,13 +197,18 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
       const { handed } = await queue.run(async () => ({ handed: handOver(await commit(plan, updateOptions), use) }));
       return handed;
     },
-    events: () => Promise.reject(new Error('events: not yet in this store')),
-    history: () => Promise.reject(new Error('history: not yet in this store')),
-    watch: () => () => undefined,
+    async events(after, limit) {
+      return log.page(after, limit);
+    },
+    async history(epicId) {
+      return log.history(epicId);
+    },
+    watch: watchers.watch,
     ping: () => readiness.check(),
     async close() {
       await queue.drain();
       await journal.close().catch(() => undefined);
+      await eventsHandle.close().catch(() => undefined);
       await lock.release();
     },
   };
@@ -143,18 +219,28 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
     const change = plan(current.backlog);
     if (isNoChange(change)) return { ...current, change };
     const revision = current.revision + 1;
+    const event = eventOf(revision, change, updateOptions?.cause);
     await readiness.track(async () => {
-      if (!change.replacement) return append(change, revision);
-      // The whole backlog changes: a snapshot is the record of it.
-      await snapshot({ backlog: change.replacement, revision }).catch((error) => {
+      if (!change.replacement) return append(change, event);
+      // The whole backlog changes: a snapshot is the record of it, and its event goes first to the events file.
+      const eventsBefore = await flushEvents([event]).catch((error) => {
+        throw new StoreUnavailable(`Cannot write the events file ${files.events}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      });
+      await snapshot({ backlog: change.replacement, revision }).catch(async (error) => {
+        await cutEvents(eventsBefore);
         throw new StoreUnavailable(`Cannot write the data file ${files.snapshot}: ${(error as Error).message}`, {
           cause: error,
         });
       });
     });
     current = { backlog: applyChange(change), revision };
+    log.append(event);
+    log.prune(eventsRetentionMs);
+    watchers.notify(revision);
     compactLater();
-    return { ...current, change };
+    return { ...current, change, event };
   }
 }
 
@@ -193,13 +279,13 @@ async function load(files: { snapshot: string; journal: string }, logger: StoreL
     }
     // Records up to the snapshot's revision are already in it (a crash between a snapshot and the truncation).
     const records = contents.records.filter((record) => record.revision > base.revision);
-    if (records.length === 0) {
-      return {
-        committed: { backlog: base.backlog, revision },
-        journalBytes: contents.validBytes,
-        snapshotBytes: Buffer.byteLength(text),
-      };
-    }
+    const loaded = {
+      snapshotRevision: base.revision,
+      records: contents.records,
+      journalBytes: contents.validBytes,
+      snapshotBytes: Buffer.byteLength(text),
+    };
+    if (records.length === 0) return { ...loaded, committed: { backlog: base.backlog, revision } };
     const epics = new Map(base.backlog.epics);
     for (const record of records) {
       if (record.revision !== revision + 1) {
@@ -216,11 +302,7 @@ async function load(files: { snapshot: string; journal: string }, logger: StoreL
     } catch (error) {
       throw new Error(`replaying it breaks a rule of the backlog: ${(error as Error).message}`);
     }
-    return {
-      committed: { backlog, revision },
-      journalBytes: contents.validBytes,
-      snapshotBytes: Buffer.byteLength(text),
-    };
+    return { ...loaded, committed: { backlog, revision } };
   } catch (error) {
     if (error instanceof StoreCorrupted) throw error;
     throw new StoreCorrupted(
@@ -228,6 +310,61 @@ async function load(files: { snapshot: string; journal: string }, logger: StoreL
       { cause: error },
     );
   }
+}
+
+/**
+ * The kept events: the events file's, then the journal's it lacks. An events file
+ * ahead of the data (a replacement that crashed before its snapshot) loses the
+ * events the data never reached; where a commit has no event (data written
+ * before events were kept), the log starts after it.
+ */
+async function loadEvents(
+  files: { events: string },
+  loaded: { committed: Committed; snapshotRevision: number; records: readonly JournalRecord[] },
+  logger: StoreLogger,
+): Promise<{ log: EventLog; eventsFile: { since: number; lastSeq: number; bytes: number } }> {
+  const text = await readText(files.events);
+  let since = loaded.snapshotRevision;
+  let events: BacklogEvent[] = [];
+  let rewrite = text === undefined;
+  if (text !== undefined) {
+    try {
+      const contents = decodeEventsFile(text);
+      since = contents.since;
+      events = contents.events;
+      if (contents.tornTail !== undefined) {
+        logger.warn({ file: files.events }, 'dropped a torn last event: a crash cut its append short');
+        rewrite = true;
+      }
+    } catch (error) {
+      throw new StoreCorrupted(
+        `The events file ${files.events} is damaged: ${(error as Error).message}. Restore the data folder from a backup, or move the file away to start the history anew.`,
+        { cause: error },
+      );
+    }
+    const ahead = events.findIndex((event) => event.seq > loaded.committed.revision);
+    if (ahead >= 0) {
+      logger.warn({ file: files.events }, 'dropped events of a replacement that crashed before its snapshot');
+      events = events.slice(0, ahead);
+      rewrite = true;
+    }
+  }
+  let log = createEventLog(since, events);
+  const lastSeq = () => log.since + log.events.length;
+  for (const record of loaded.records) {
+    if (record.revision <= lastSeq()) continue;
+    const event = eventOfRecord(record);
+    if (event && event.seq === lastSeq() + 1) log.append(event);
+    else log = createEventLog(record.revision, []); // no event for this commit: the history starts after it
+  }
+  if (lastSeq() !== loaded.committed.revision) {
+    logger.warn({ file: files.events }, 'the history starts at the current revision: earlier commits have no events');
+    log = createEventLog(loaded.committed.revision, []);
+  }
+  const fileText = rewrite ? encodeEventsFile(since, events) : (text as string);
+  if (rewrite) await writeAtomically(path.dirname(files.events), files.events, fileText);
+  const fileLastSeq = events.at(-1)?.seq ?? since;
+  return { log, eventsFile: { since, lastSeq: fileLastSeq, bytes: Buffer.byteLength(fileText) } };
 }
 
 async function readText(file: string): Promise<string | undefined> {
@@ -280,7 +417,7 @@ async function syncFolder(folder: string): Promise<void> {
 
 async function removeLeftoverTemporaries(folder: string): Promise<void> {
   for (const name of await readdir(folder)) {
-    if (name.startsWith(`${SNAPSHOT_FILE}.`) && name.endsWith('.tmp'))
-      await rm(path.join(folder, name), { force: true });
+    const temporary = name.startsWith(`${SNAPSHOT_FILE}.`) || name.startsWith(`${EVENTS_FILE}.`);
+    if (temporary && name.endsWith('.tmp')) await rm(path.join(folder, name), { force: true });
   }
 }

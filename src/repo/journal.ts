@@ -1,41 +1,65 @@
 import { z } from 'zod';
-import type { Change, Epic } from '../domain/index.js';
+import type { BacklogEvent, Change, Epic } from '../domain/index.js';
 import { checksumOf } from './backlog-snapshot.js';
 import { storedEpicSchema, toStoredEpics } from './stored-epics.js';
+import { eventFieldsSchema, toStoredEvent } from './stored-events.js';
 
 /**
  * The file store's journal: one line per commit, `<checksum> <record>\n`, where the
  * record is what the commit changed (the epics it put, the ids it deleted) and the
- * revision it produced. A commit is durable once its line is synced.
+ * revision it produced, with the commit's event (its `seq` is the revision). A
+ * commit and its event are durable together once the line is synced.
  */
 const recordSchema = z.strictObject({
   revision: z.number().int().nonnegative(),
   put: z.array(storedEpicSchema),
   deleted: z.array(z.string()),
+  // Absent in records written before events were kept.
+  event: eventFieldsSchema.optional(),
 });
 export type JournalRecord = z.infer<typeof recordSchema>;
 
 const CHECKSUM_LENGTH = 16;
 
-export function encodeRecord(change: Change, revision: number): string {
-  const record = JSON.stringify({ revision, put: toStoredEpics(change.put.values()), deleted: [...change.deleted] });
-  return `${checksumOf(record).slice(0, CHECKSUM_LENGTH)} ${record}\n`;
+export function encodeRecord(change: Change, event: BacklogEvent): string {
+  const { seq: revision, ...fields } = toStoredEvent(event);
+  return encodeLine({ revision, put: toStoredEpics(change.put.values()), deleted: [...change.deleted], event: fields });
 }
 
-export interface JournalContents {
-  readonly records: JournalRecord[];
+/** The event a record holds, if it holds one. */
+export function eventOfRecord(record: JournalRecord): BacklogEvent | undefined {
+  return record.event && { seq: record.revision, ...record.event };
+}
+
+/** One self-checking line: `<checksum> <json>\n` (the journal and the events file). */
+export function encodeLine(value: unknown): string {
+  const json = JSON.stringify(value);
+  return `${checksumOf(json).slice(0, CHECKSUM_LENGTH)} ${json}\n`;
+}
+
+export interface LinesContents<T> {
+  readonly records: T[];
   /** Bytes of the journal that hold whole, valid records: anything after them is a torn append. */
   readonly validBytes: number;
   /** A last record cut short by a crash during its append (never acknowledged), if any. */
   readonly tornTail?: string;
 }
 
-/**
- * Reads a journal's text. A damaged LAST line is a torn append and is reported as
- * such; a damaged line followed by others is damage, and throws naming the line.
- */
+export type JournalContents = LinesContents<JournalRecord>;
+
 export function decodeJournal(text: string): JournalContents {
-  const records: JournalRecord[] = [];
+  return decodeLines(text, (value) => {
+    const parsed = recordSchema.safeParse(value);
+    return parsed.success ? parsed.data : undefined;
+  });
+}
+
+/**
+ * Reads lines written by encodeLine. A damaged LAST line is a torn append and is
+ * reported as such; a damaged line followed by others is damage, and throws naming the line.
+ */
+export function decodeLines<T>(text: string, parse: (value: unknown) => T | undefined): LinesContents<T> {
+  const records: T[] = [];
   let offset = 0;
   let line = 0;
   while (offset < text.length) {
@@ -43,7 +67,7 @@ export function decodeJournal(text: string): JournalContents {
     const end = text.indexOf('\n', offset);
     const isLast = end === -1 || end === text.length - 1;
     const content = end === -1 ? text.slice(offset) : text.slice(offset, end);
-    const record = end === -1 ? undefined : decodeLine(content);
+    const record = end === -1 ? undefined : decodeLine(content, parse);
     if (record === undefined) {
       if (isLast) return { records, validBytes: Buffer.byteLength(text.slice(0, offset)), tornTail: content };
       throw new Error(`record ${line} is damaged (bad checksum or shape), and records follow it`);
@@ -54,14 +78,13 @@ export function decodeJournal(text: string): JournalContents {
   return { records, validBytes: Buffer.byteLength(text) };
 }
 
-function decodeLine(line: string): JournalRecord | undefined {
+function decodeLine<T>(line: string, parse: (value: unknown) => T | undefined): T | undefined {
   const space = line.indexOf(' ');
   if (space !== CHECKSUM_LENGTH) return undefined;
   const record = line.slice(space + 1);
   if (checksumOf(record).slice(0, CHECKSUM_LENGTH) !== line.slice(0, space)) return undefined;
   try {
-    const parsed = recordSchema.safeParse(JSON.parse(record));
-    return parsed.success ? parsed.data : undefined;
+    return parse(JSON.parse(record));
   } catch {
     return undefined;
   }

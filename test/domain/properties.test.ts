@@ -14,6 +14,7 @@ import {
   epicsBlockedByBug,
   linkEpics,
   mergeDictionary,
+  progressOf,
   removeBug,
   removeTask,
   type Status,
@@ -186,6 +187,7 @@ type Step =
   | { op: 'create'; name: number; tasks: number; bug: number; link: number }
   | { op: 'delete' | 'addTask' | 'removeTask' | 'addBug' | 'removeBug'; at: number; item: number }
   | { op: 'link' | 'unlink'; at: number; other: number }
+  | { op: 'reopen'; at: number; item: number }
   | { op: 'merge'; shape: Shape };
 
 const POOL = [...NAMES, 'E12', 'E13', 'E14', 'E15'];
@@ -210,6 +212,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   }),
   fc.record({ op: fc.constantFrom('link' as const, 'unlink' as const), at: fc.nat(50), other: fc.nat(50) }),
   fc.record({ op: fc.constant('merge' as const), shape: shapeArb(6) }),
+  fc.record({ op: fc.constant('reopen' as const), at: fc.nat(50), item: fc.nat(50) }),
 );
 
 let taskCounter = 0;
@@ -245,6 +248,11 @@ function planStep(b: Backlog, step: Step): Change {
       const parent = withLinks[step.at % Math.max(withLinks.length, 1)] ?? pick(step.at);
       const children = b.has(parent) ? b.epic(parent).epics : [];
       return unlinkEpics(b, parent, children[step.other % Math.max(children.length, 1)] ?? pick(step.other));
+    }
+    case 'reopen': {
+      // A task marked done somewhere, added again (to any epic).
+      const done = ids.flatMap((id) => b.epic(id).done ?? []);
+      return addTask(b, pick(step.at), done[step.item % Math.max(done.length, 1)] ?? `t${taskCounter++}`);
     }
     case 'merge':
       return mergeDictionary(
@@ -291,5 +299,89 @@ describe('random operation sequences', () => {
     for (const op of ['create', 'delete', 'addTask', 'removeTask', 'addBug', 'removeBug', 'link', 'unlink', 'merge']) {
       expect(applied.get(op as Step['op']) ?? 0, op).toBeGreaterThan(10);
     }
+  });
+});
+
+/**
+ * What each epic remembers as done and fixed, kept by the rules of SPEC section 8
+ * from the operations alone (not from the backlog's own lists).
+ */
+class ProgressModel {
+  readonly done = new Map<string, Set<string>>();
+  readonly fixed = new Map<string, Set<string>>();
+
+  /** Records what `step`, applied to `before` (the backlog it was planned on), marks or reopens. */
+  record(before: Backlog, step: Step, change: Change): void {
+    const list = (lists: Map<string, Set<string>>, id: string) => {
+      const set = lists.get(id) ?? new Set<string>();
+      lists.set(id, set);
+      return set;
+    };
+    for (const id of change.deleted) {
+      this.done.delete(id);
+      this.fixed.delete(id);
+    }
+    if (change.replacement) return;
+    if (step.op === 'removeTask') {
+      for (const [id, epic] of change.put) {
+        for (const task of before.epic(id).tasks) if (!epic.tasks.includes(task)) list(this.done, id).add(task);
+      }
+    }
+    if (step.op === 'removeBug') {
+      const bug = BUGS[step.item % BUGS.length] as string;
+      for (const id of change.put.keys()) list(this.fixed, id).add(bug);
+    }
+    // Adding an id again (a task, a bug, an import) reopens it in the epic it is added to.
+    for (const [id, epic] of change.put) {
+      const old = before.has(id) ? before.epic(id) : undefined;
+      for (const task of epic.tasks) if (!old?.tasks.includes(task)) this.done.get(id)?.delete(task);
+      for (const bug of epic.bugs) if (!old?.bugs.includes(bug)) this.fixed.get(id)?.delete(bug);
+    }
+  }
+
+  /** The progress of `epicId` counted from scratch over the epics it reaches in the dictionary. */
+  progress(entries: Entries, epicId: string) {
+    const byId = new Map(entries);
+    const reach = new Set([epicId]);
+    for (const id of reach) for (const child of byId.get(id)?.Epics ?? []) reach.add(child);
+    const open = (key: 'Tasks' | 'Bugs') => new Set([...reach].flatMap((id) => byId.get(id)?.[key] ?? []));
+    const closed = (lists: Map<string, Set<string>>, opened: Set<string>) =>
+      new Set([...reach].flatMap((id) => [...(lists.get(id) ?? [])]).filter((id) => !opened.has(id)));
+    const tasks = open('Tasks');
+    const bugs = open('Bugs');
+    return {
+      tasksDone: closed(this.done, tasks).size,
+      tasksOpen: tasks.size,
+      bugsFixed: closed(this.fixed, bugs).size,
+      bugsOpen: bugs.size,
+    };
+  }
+}
+
+describe('progress on random operation sequences', () => {
+  it('equals a count from scratch over the reachable epics, after every step', () => {
+    let reopened = 0;
+    fc.assert(
+      fc.property(dagArb, fc.array(stepArb, { maxLength: 30 }), (entries, steps) => {
+        let b = backlogFromDictionary(entries);
+        const model = new ProgressModel();
+        for (const step of steps) {
+          let change: Change;
+          try {
+            change = planStep(b, step);
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+            continue;
+          }
+          if (step.op === 'reopen' && [...model.done.values()].some((set) => set.size > 0)) reopened++;
+          model.record(b, step, change);
+          b = applyChange(change);
+          const dictionary = toDictionary(b);
+          for (const [id] of dictionary) expect(progressOf(b, id), id).toEqual(model.progress(dictionary, id));
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(reopened).toBeGreaterThan(10);
   });
 });

@@ -6,9 +6,13 @@ import {
   createEpic,
   deleteEpic,
   EpicExists,
+  type EventCause,
+  EventsPruned,
   linkEpics,
   noChange,
+  progressOf,
   RevisionMismatch,
+  removeBug,
   removeTask,
   replaceChange,
   toDictionary,
@@ -21,6 +25,11 @@ export interface StoreUnderTest {
   reopen?: () => Promise<BacklogStore>;
   cleanup: () => Promise<void>;
 }
+
+const cause = (actor: string | null, ...ids: string[]): EventCause => ({
+  actor,
+  operation: { method: 'DELETE', route: '/v1/tasks/{taskId}', ids },
+});
 
 const replaceWithSpec = () => (b: Parameters<typeof replaceChange>[0]) => replaceChange(b, specBacklog());
 const specDictionary = () => toDictionary(specBacklog());
@@ -183,8 +192,115 @@ export function describeBacklogStoreContract(
       expect(await dictionary()).toEqual(specDictionary());
     });
 
+    it('writes one event per commit, seq = revision, with its cause and status changes, and none for a no-op or a refusal', async () => {
+      const start = (await store.read()).revision;
+      const replaced = await store.update(replaceWithSpec(), { cause: cause('alice') });
+      const commit = await store.update((b) => removeBug(b, 'BugE1'), { cause: cause('bob', 'BugE1') });
+      await store.update((b) => noChange(b), { cause: cause('carol') });
+      await expect(store.update((b) => createEpic(b, { id: 'EpicA' }), { cause: cause('dave') })).rejects.toThrow(
+        EpicExists,
+      );
+      await expect(
+        store.update((b) => deleteEpic(b, 'EpicA'), { ifRevision: [start], cause: cause('eve') }),
+      ).rejects.toThrow(RevisionMismatch);
+      expect(commit.event).toMatchObject({ seq: start + 2, actor: 'bob', changes: commit.change.statusChanges });
+      const { events, next } = await store.events(start, 100);
+      expect(next).toBeNull();
+      expect(events.map((event) => [event.seq, event.actor])).toEqual([
+        [start + 1, 'alice'],
+        [start + 2, 'bob'],
+      ]);
+      expect(events[0]?.changes).toEqual(replaced.change.statusChanges);
+      expect(events[1]).toEqual({
+        seq: start + 2,
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        actor: 'bob',
+        operation: { method: 'DELETE', route: '/v1/tasks/{taskId}', ids: ['BugE1'] },
+        changes: commit.change.statusChanges,
+      });
+      expect(commit.change.statusChanges.length).toBeGreaterThan(0);
+    });
+
+    it('pages events by `after` and `limit`, with `next` until the last page', async () => {
+      const start = (await store.read()).revision;
+      for (let i = 0; i < 5; i++) await store.update((b) => createEpic(b, { id: `E${i}` }));
+      const first = await store.events(start, 2);
+      expect(first.events.map((event) => event.seq)).toEqual([start + 1, start + 2]);
+      expect(first.next).toBe(start + 2);
+      const last = await store.events(start + 4, 2);
+      expect(last.events.map((event) => event.seq)).toEqual([start + 5]);
+      expect(last.next).toBeNull();
+      expect((await store.events(undefined, 100)).events.map((event) => event.seq)).toEqual(
+        [1, 2, 3, 4, 5].map((i) => start + i),
+      );
+      expect((await store.events(start + 5, 100)).events).toEqual([]);
+      await expect(store.events(start - 1, 10)).rejects.toThrow(EventsPruned);
+    });
+
+    it("answers an epic's status timeline, oldest first, its deletion included", async () => {
+      const start = (await store.read()).revision;
+      await store.update((b) => createEpic(b, { id: 'Child', tasks: ['T1'] }), { cause: cause('alice') });
+      await store.update((b) => createEpic(b, { id: 'Parent', epics: ['Child'] }));
+      await store.update((b) => addBug(b, 'Child', 'B1'), { cause: cause('bob') });
+      await store.update((b) => removeTask(b, 'T1'));
+      await store.update((b) => removeBug(b, 'B1'), { cause: cause('carol') });
+      await store.update((b) => deleteEpic(b, 'Parent'));
+      const history = await store.history('Parent');
+      expect(history.map(({ seq, from, to }) => [seq - start, from, to])).toEqual([
+        [2, null, 'blocked'],
+        [4, 'blocked', 'pending_validation'],
+        [5, 'pending_validation', 'completed'],
+        [6, 'completed', null],
+      ]);
+      expect((await store.history('Child')).map(({ to, actor }) => [to, actor])).toEqual([
+        ['wip', 'alice'],
+        ['pending_validation', null],
+        ['completed', 'carol'],
+      ]);
+      expect(await store.history('Nobody')).toEqual([]);
+    });
+
+    it('calls its watchers with the revision of each commit, and stops when told', async () => {
+      const seen: number[] = [];
+      const stop = store.watch((revision) => seen.push(revision));
+      const one = await store.update((b) => createEpic(b, { id: 'A' }));
+      await store.update((b) => noChange(b));
+      const two = await store.update((b) => createEpic(b, { id: 'B' }));
+      stop();
+      await store.update((b) => createEpic(b, { id: 'C' }));
+      expect(seen).toEqual([one.revision, two.revision]);
+    });
+
+    it('keeps what each epic marked done and fixed, for its progress', async () => {
+      await store.update(replaceWithSpec());
+      await store.update((b) => removeTask(b, 'TaskB1'));
+      await store.update((b) => removeBug(b, 'BugB1'));
+      const { backlog } = await store.read();
+      expect(backlog.epic('EpicB')).toMatchObject({ tasks: ['TaskB2'], done: ['TaskB1'], bugs: [], fixed: ['BugB1'] });
+      expect(progressOf(backlog, 'EpicA')).toEqual({ tasksDone: 1, tasksOpen: 3, bugsFixed: 1, bugsOpen: 0 });
+    });
+
     // Only persistent stores can be reopened; no test is registered for the others.
     if (!options.persistent) return;
+    it('keeps events, histories and progress across a reopen', async () => {
+      await store.update(replaceWithSpec(), { cause: cause('alice') });
+      await store.update((b) => removeTask(b, 'TaskB1'), { cause: cause('bob', 'TaskB1') });
+      await store.update((b) => removeBug(b, 'BugE1'), { cause: cause('bob', 'BugE1') });
+      await store.update((b) => addTask(b, 'EpicC', 'TaskC9'));
+      const events = (await store.events(undefined, 1000)).events;
+      const history = await store.history('EpicE');
+      expect(history.map(({ to }) => to)).toEqual(['pending_validation', 'completed']);
+      const progress = progressOf((await store.read()).backlog, 'EpicA');
+      await store.close();
+      const reopened = await (subject.reopen as () => Promise<BacklogStore>)();
+      subject.store = reopened;
+      expect((await reopened.events(undefined, 1000)).events).toEqual(events);
+      expect(await reopened.history('EpicE')).toEqual(history);
+      expect(progressOf((await reopened.read()).backlog, 'EpicA')).toEqual(progress);
+      const after = await reopened.update((b) => removeTask(b, 'TaskC9'), { cause: cause('carol') });
+      expect((await reopened.events(events.at(-1)?.seq, 10)).events).toEqual([after.event]);
+    });
+
     it('shows committed updates and their revision to a store reopened on the same data, and goes on from there', async () => {
       await store.update(replaceWithSpec());
       await store.update((b) => addTask(b, 'EpicC', 'TaskC1'));

@@ -1,18 +1,21 @@
+import { createHash } from 'node:crypto';
 import { appendFile, mkdtemp, open, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   addTask,
+  type BacklogEvent,
   backlogFromDictionary,
   createEpic,
+  EventsPruned,
   removeTask,
   replaceChange,
   StoreCorrupted,
   StoreUnavailable,
   toDictionary,
 } from '../../src/domain/index.js';
-import { createFileStore, JOURNAL_FILE, LOCK_FILE, SNAPSHOT_FILE } from '../../src/repo/file-store.js';
+import { createFileStore, EVENTS_FILE, JOURNAL_FILE, LOCK_FILE, SNAPSHOT_FILE } from '../../src/repo/file-store.js';
 import type { StoreLogger } from '../../src/repo/store-logger.js';
 import { describeBacklogStoreContract } from './backlog-store.contract.js';
 
@@ -289,5 +292,111 @@ describe('file store ownership and readiness', () => {
     await rm(dataDir, { recursive: true, force: true });
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailable);
     await store.close();
+  });
+});
+
+describe('file store events', () => {
+  const cause = (actor: string) => ({ actor, operation: { method: 'POST', route: '/v1/epics', ids: [] } });
+  const seqs = (events: readonly BacklogEvent[]) => events.map((event) => event.seq);
+
+  it('keeps every event across many journal folds, in the events file, and reads each once at start-up', async () => {
+    const dataDir = await newFolder('backlog-events-fold-');
+    const store = await createFileStore({ dataDir, journalLimitBytes: 300 });
+    const start = (await store.read()).revision;
+    for (let i = 0; i < 40; i++)
+      await store.update((b) => createEpic(b, { id: `E${i}`, tasks: [`T${i}`] }), { cause: cause(`a${i}`) });
+    const events = (await store.events(undefined, 1000)).events;
+    expect(seqs(events)).toEqual(Array.from({ length: 40 }, (_, i) => start + i + 1));
+    await store.close();
+    const fileEvents = (await readFile(path.join(dataDir, EVENTS_FILE), 'utf8')).trimEnd().split('\n');
+    expect(fileEvents.length).toBeGreaterThan(10); // folds moved events out of the journal
+    const reopened = await createFileStore({ dataDir });
+    expect((await reopened.events(undefined, 1000)).events).toEqual(events);
+    expect((await reopened.history('E7')).map((entry) => entry.actor)).toEqual(['a7']);
+    await reopened.close();
+  });
+
+  it("writes a replacement's event before its snapshot, and drops it at start-up when the snapshot never followed", async () => {
+    const dataDir = await newFolder('backlog-events-replace-');
+    const store = await createFileStore({ dataDir });
+    await store.update((b) => createEpic(b, { id: 'Old' }), { cause: cause('alice') });
+    const replaced = await store.update((b) => replaceChange(b, backlogFromDictionary([['New', {}]])), {
+      cause: cause('bob'),
+    });
+    expect(await readFile(path.join(dataDir, EVENTS_FILE), 'utf8')).toContain('"actor":"bob"');
+    const snapshotBefore = await readFile(path.join(dataDir, SNAPSHOT_FILE), 'utf8');
+    const second = await store.update((b) => replaceChange(b, backlogFromDictionary([['Newer', {}]])), {
+      cause: cause('carol'),
+    });
+    await store.close();
+    // A crash after the second replacement's event was synced but before its snapshot was renamed.
+    await writeFile(path.join(dataDir, SNAPSHOT_FILE), snapshotBefore);
+    const { logger, warnings } = recordingLogger();
+    const reopened = await createFileStore({ dataDir, logger });
+    expect((await reopened.read()).revision).toBe(replaced.revision);
+    const events = (await reopened.events(undefined, 100)).events;
+    expect(events.at(-1)?.seq).toBe(replaced.revision);
+    expect(events.map((event) => event.actor)).toEqual(['alice', 'bob']);
+    expect(warnings.join()).toMatch(/crashed before its snapshot/);
+    expect(await readFile(path.join(dataDir, EVENTS_FILE), 'utf8')).not.toContain('"actor":"carol"');
+    // The next commit takes the dropped event's seq, with an event of its own.
+    const next = await reopened.update((b) => createEpic(b, { id: 'After' }), { cause: cause('dave') });
+    expect(next.revision).toBe(second.revision);
+    expect((await reopened.events(replaced.revision, 10)).events.map((event) => event.actor)).toEqual(['dave']);
+    await reopened.close();
+  });
+
+  it('starts the history at the current revision on data written before events were kept', async () => {
+    const { dataDir, journal, text, revision } = await journalledFolder();
+    // Records as the previous version wrote them: no event.
+    const legacy = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => {
+        const record = JSON.parse(line.slice(17));
+        delete record.event;
+        const json = JSON.stringify(record);
+        return `${createHash('sha256').update(json).digest('hex').slice(0, 16)} ${json}\n`;
+      })
+      .join('');
+    await writeFile(journal, legacy);
+    await rm(path.join(dataDir, EVENTS_FILE));
+    const store = await createFileStore({ dataDir });
+    expect((await store.events(undefined, 10)).events).toEqual([]);
+    await expect(store.events(revision - 1, 10)).rejects.toThrow(EventsPruned);
+    const next = await store.update((b) => createEpic(b, { id: 'EpicB' }), { cause: cause('alice') });
+    expect(seqs((await store.events(undefined, 10)).events)).toEqual([next.revision]);
+    await store.close();
+    const reopened = await createFileStore({ dataDir });
+    expect(seqs((await reopened.events(revision, 10)).events)).toEqual([next.revision]);
+    await reopened.close();
+  });
+
+  it('drops events older than the retention, and a reader below them gets EventsPruned, across a restart', async () => {
+    const dataDir = await newFolder('backlog-events-retention-');
+    const store = await createFileStore({ dataDir, journalLimitBytes: 1, eventsRetentionMs: 200 });
+    const first = await store.update((b) => createEpic(b, { id: 'A' }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await store.update((b) => createEpic(b, { id: 'B' }));
+    expect(seqs((await store.events(undefined, 10)).events)).toEqual([second.revision]);
+    await expect(store.events(first.revision - 1, 10)).rejects.toThrow(EventsPruned);
+    await store.close();
+    const reopened = await createFileStore({ dataDir, eventsRetentionMs: 200 });
+    expect(seqs((await reopened.events(first.revision, 10)).events)).toEqual([second.revision]);
+    await expect(reopened.events(first.revision - 1, 10)).rejects.toThrow(EventsPruned);
+    await reopened.close();
+  });
+
+  it('refuses to start on a damaged events file, naming it', async () => {
+    const dataDir = await newFolder('backlog-events-damaged-');
+    const store = await createFileStore({ dataDir, journalLimitBytes: 1 });
+    for (let i = 0; i < 3; i++) await store.update((b) => createEpic(b, { id: `E${i}` }));
+    await store.close();
+    const file = path.join(dataDir, EVENTS_FILE);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    lines[1] = lines[1]?.replace('"E0"', '"EX"') as string;
+    await writeFile(file, lines.join('\n'));
+    await expect(createFileStore({ dataDir })).rejects.toThrow(StoreCorrupted);
+    await expect(createFileStore({ dataDir })).rejects.toThrow(/events\.log is damaged/);
   });
 });
