@@ -8,7 +8,12 @@ import {
   CommitOutcomeUnknown,
   checkRevision,
   type Epic,
+  type EventPage,
+  EventsPruned,
+  eventOf,
+  historyIn,
   isNoChange,
+  MAX_EVENTS_PAGE,
   planChange,
   StoreUnavailable,
   type UpdateOptions,
@@ -16,11 +21,14 @@ import {
 import {
   type CommitDocument,
   type EpicDocument,
+  type EventDocument,
   epicOf,
+  eventDocument,
   META_ID,
   type MetaDocument,
   parseCommit,
   parseEpic,
+  parseEvent,
   parseMeta,
   planCommit,
   type StoredState,
@@ -46,11 +54,17 @@ const PRUNE_EVERY = 100;
  * the same request, proves it current; when the revision has moved on, only the
  * epics changed since are read (the `commits` records name them).
  */
-export function createBacklogAccess(client: MongoClient, dbName: string, timeoutMs: number) {
+export function createBacklogAccess(
+  client: MongoClient,
+  dbName: string,
+  timeoutMs: number,
+  { eventsRetentionMs = 0 }: { eventsRetentionMs?: number } = {},
+) {
   const db = client.db(dbName);
   const epics = db.collection<EpicDocument>('epics');
   const meta = db.collection<MetaDocument>('backlog_meta');
   const commits = db.collection<CommitDocument>('commits');
+  const events = db.collection<EventDocument>('events');
   const transaction = {
     readConcern: { level: 'snapshot' },
     writeConcern: { w: 'majority', j: true },
@@ -65,9 +79,10 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
     try {
       // A new database starts at the clock's milliseconds, so that a database made anew
       // never repeats a revision a client may still hold.
+      const revision = Date.now();
       await meta.updateOne(
         { _id: META_ID },
-        { $setOnInsert: { revision: Date.now(), commitId: randomUUID() } },
+        { $setOnInsert: { revision, commitId: randomUUID(), eventsSince: revision } },
         { upsert: true },
       );
     } catch (error) {
@@ -84,6 +99,24 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
       { _id: META_ID, revision: document.revision },
       { $set: { revision: Date.now(), commitId: document.revision }, $unset: { version: '' } },
     );
+  }
+
+  /**
+   * A database written before events were kept: its history starts at its current
+   * revision (a commit of this version always writes its event, so only a replica
+   * of the previous version could commit between the read and the write, and the
+   * condition on the revision then makes it try again).
+   */
+  async function startEvents(): Promise<void> {
+    for (let tries = 0; tries < 5; tries++) {
+      const document = parseMeta(await meta.findOne({ _id: META_ID }));
+      if (document.eventsSince !== undefined) return;
+      const { matchedCount } = await meta.updateOne(
+        { _id: META_ID, revision: document.revision, eventsSince: { $exists: false } },
+        { $set: { eventsSince: document.revision } },
+      );
+      if (matchedCount === 1) return;
+    }
   }
 
   /**
@@ -145,11 +178,16 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
           );
         }
         await epics.createIndex({ seq: 1 }, { unique: true, name: 'seq_unique' });
-        await db.createCollection('commits').catch((error) => {
-          if (!isNamespaceExists(error)) throw error;
-        });
+        for (const name of ['commits', 'events']) {
+          await db.createCollection(name).catch((error) => {
+            if (!isNamespaceExists(error)) throw error;
+          });
+        }
+        await events.createIndex({ seq: 1 }, { unique: true, name: 'seq_unique' });
+        await events.createIndex({ 'changes.epic': 1, seq: 1 }, { name: 'epic_history' });
         await ensureMeta();
         await upgradeMeta();
+        await startEvents();
         initialised = true;
       })().finally(() => {
         initialising = undefined;
@@ -187,6 +225,31 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
       throw new StoreUnavailable('The backlog changed too fast to be read; retry');
     },
 
+    /** The kept events after `after` (BacklogStore.events). */
+    async events(after: number | undefined, limit: number): Promise<EventPage> {
+      const head = parseMeta(await meta.findOne({ _id: META_ID }));
+      const since = head.eventsSince ?? head.revision;
+      const from = after ?? since;
+      if (from < since) throw new EventsPruned(from, since);
+      const size = Math.min(Math.max(limit, 1), MAX_EVENTS_PAGE);
+      const found = (await events.find({ seq: { $gt: from } }, { sort: { seq: 1 }, limit: size + 1 }).toArray()).map(
+        parseEvent,
+      );
+      const page = found.slice(0, size);
+      return { events: page, next: found.length > size ? (page.at(-1)?.seq ?? null) : null };
+    },
+
+    /** An epic's kept status timeline (BacklogStore.history). */
+    async history(epicId: string) {
+      const found = await events.find({ 'changes.epic': epicId }, { sort: { seq: 1 } }).toArray();
+      return historyIn(found.map(parseEvent), epicId);
+    },
+
+    /** The latest revision, from the meta document alone (the poll for other replicas' commits). */
+    async revision(): Promise<number> {
+      return parseMeta(await meta.findOne({ _id: META_ID })).revision;
+    },
+
     /**
      * Plans and commits a change in one transaction whose first write moves the
      * meta document on: from then until it ends, any other writer's first write is a
@@ -219,17 +282,20 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
         if (isNoChange(change)) return use({ backlog: state.backlog, revision: state.revision, change });
         const revision = head.revision + 1;
         const writes = planCommit(state, change, revision, commitId);
+        const event = eventOf(revision, change, options?.cause);
         for (const batch of writes.batches) await epics.bulkWrite(batch, { session, ordered: true });
-        // An upsert: a record left by another history (a restore) is overwritten, not a duplicate key.
+        // Upserts: a record left by another history (a restore) is overwritten, not a duplicate key.
         await commits.replaceOne({ _id: writes.record._id }, writes.record, { session, upsert: true });
+        await events.replaceOne({ _id: revision }, eventDocument(event), { session, upsert: true });
         if (revision % PRUNE_EVERY === 0) {
           await commits.deleteMany({ _id: { $lte: revision - KEEP_COMMITS } }, { session });
+          await pruneEvents(head, session);
         }
         await commitWithRetry(session);
         // A reader may have caught up with this very commit already (and retired `state`).
         const current = cache;
         if (current && current !== state && current.revision >= revision) {
-          return use({ backlog: current.backlog, revision: current.revision, change });
+          return use({ backlog: current.backlog, revision: current.revision, change, event });
         }
         const seqs = writes.seqs(state.seqs);
         const next = install(state, {
@@ -239,7 +305,7 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
           seqs,
           nextSeq: writes.nextSeq,
         });
-        return use({ backlog: next.backlog, revision, change });
+        return use({ backlog: next.backlog, revision, change, event });
       } catch (error) {
         failure = error;
         if (isCommitConflict(error)) return CONFLICT;
@@ -249,6 +315,20 @@ export function createBacklogAccess(client: MongoClient, dbName: string, timeout
       }
     },
   };
+
+  /** Deletes the events older than the retention, in the commit's transaction, and raises `eventsSince` past them. */
+  async function pruneEvents(head: MetaDocument, session: ClientSession): Promise<void> {
+    if (eventsRetentionMs <= 0) return;
+    const cutoff = new Date(Date.now() - eventsRetentionMs).toISOString();
+    const newest = await events.findOne(
+      { at: { $lt: cutoff } },
+      { session, sort: { seq: -1 }, projection: { seq: 1 } },
+    );
+    if (!newest) return;
+    await events.deleteMany({ seq: { $lte: newest.seq } }, { session });
+    const since = Math.max(newest.seq, head.eventsSince ?? 0);
+    await meta.updateOne({ _id: META_ID }, { $set: { eventsSince: since } }, { session });
+  }
 
   /** Runs `read` in a snapshot transaction, so everything it reads is one committed state. */
   async function readSnapshot<T>(read: (session: ClientSession) => Promise<T>): Promise<T> {

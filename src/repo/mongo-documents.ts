@@ -1,7 +1,8 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { z } from 'zod';
-import { type Backlog, type Change, type Epic, StoreCorrupted } from '../domain/index.js';
+import { type Backlog, type BacklogEvent, type Change, type Epic, StoreCorrupted } from '../domain/index.js';
 import { backlogFromStoredEpics, progressLists, type StoredEpic } from './stored-epics.js';
+import { storedEventSchema, toStoredEvent } from './stored-events.js';
 
 /** `_id` of the one meta document; it lives in its own collection, so no epic id can clash with it. */
 export const META_ID = 'backlog';
@@ -34,6 +35,13 @@ export interface MetaDocument {
    * both: a restore from a backup could bring a revision number back with other contents.
    */
   commitId: string;
+  /** Every commit after this revision has its event in `events` (raised by retention). */
+  eventsSince?: number;
+}
+
+/** One commit's event (SPEC section 8), written in the commit's transaction; `_id` and `seq` are its revision. */
+export interface EventDocument extends BacklogEvent {
+  _id: number;
 }
 
 /**
@@ -66,7 +74,10 @@ const metaDocumentSchema = z.strictObject({
   _id: z.literal(META_ID),
   revision: z.number().int().nonnegative(),
   commitId: z.string().min(1),
+  eventsSince: z.number().int().nonnegative().optional(),
 });
+
+const eventDocumentSchema = storedEventSchema.extend({ _id: z.number().int().nonnegative() });
 
 const commitDocumentSchema = z.strictObject({
   _id: z.number().int().nonnegative(),
@@ -105,6 +116,21 @@ export function parseCommit(document: unknown): CommitDocument {
     );
   }
   return parsed.data;
+}
+
+export function parseEvent(document: unknown): BacklogEvent {
+  const parsed = eventDocumentSchema.safeParse(document);
+  if (parsed.success && parsed.data._id === parsed.data.seq) {
+    const { _id, ...event } = parsed.data;
+    return event;
+  }
+  const id = (document as { _id?: unknown } | null)?._id;
+  const reason = parsed.success ? '_id and seq differ' : z.prettifyError(parsed.error);
+  throw new StoreCorrupted(`The MongoDB event ${JSON.stringify(id) ?? String(id)} is damaged: ${reason}`);
+}
+
+export function eventDocument(event: BacklogEvent): EventDocument {
+  return { _id: event.seq, ...toStoredEvent(event) };
 }
 
 export function parseEpic(document: unknown): EpicDocument {

@@ -11,6 +11,7 @@ import {
   StoreUnavailable,
   type UpdateOptions,
 } from '../domain/index.js';
+import { createWatchers } from './event-log.js';
 import { CONFLICT, createBacklogAccess, MongoNotReplicaSet } from './mongo-backlog-access.js';
 import type { StoredState } from './mongo-documents.js';
 import { isConnectionError } from './mongo-errors.js';
@@ -29,7 +30,14 @@ export interface MongoStoreOptions {
   queueWaitMs?: number;
   /** Sees every command the store's client completes (diagnostics and tests: what was read). */
   onCommand?: (event: CommandSucceededEvent) => void;
+  /** Events older than this are dropped (EVENTS_RETENTION_DAYS; 0 keeps all). */
+  eventsRetentionMs?: number;
+  /** While something watches, how often the revision is read to learn of other replicas' commits (EVENTS_POLL_MS). */
+  eventsPollMs?: number;
 }
+
+/** Default of EVENTS_POLL_MS. */
+export const DEFAULT_EVENTS_POLL_MS = 500;
 
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 10_000;
@@ -53,7 +61,12 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
     monitorCommands: options.onCommand !== undefined,
   });
   if (options.onCommand) client.on('commandSucceeded', options.onCommand);
-  const access = createBacklogAccess(client, dbName, timeoutMs);
+  const access = createBacklogAccess(client, dbName, timeoutMs, { eventsRetentionMs: options.eventsRetentionMs });
+  const watchers = createWatchers();
+  const eventsPollMs = options.eventsPollMs ?? DEFAULT_EVENTS_POLL_MS;
+  /** The latest revision watchers were told of. */
+  let announced = 0;
+  let pollTimer: NodeJS.Timeout | undefined;
   const queue = createSerialQueue({ maxWaitMs: options.queueWaitMs });
   // Failures to reach the server so far: updates queued before one fail at once instead of each waiting a timeout.
   let outages = 0;
@@ -86,6 +99,32 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
       return new StoreUnavailable(`MongoDB cannot serve the request: ${error.message}`, { cause: error });
     }
     return error; // a DomainError from the change, a StoreUnavailable, or a bug
+  }
+
+  function announce(revision: number): void {
+    if (revision <= announced) return;
+    announced = revision;
+    watchers.notify(revision);
+  }
+
+  /**
+   * Other replicas' commits are learnt by reading the revision every eventsPollMs
+   * while something watches (a bounded poll: SecantusDB and standalone test servers
+   * have no change streams). One small read per interval, whatever the number of watchers.
+   */
+  function pollWhileWatched(): void {
+    if (closed || pollTimer || watchers.size === 0) return;
+    pollTimer = setTimeout(async () => {
+      try {
+        await access.initialise();
+        announce(await access.revision());
+      } catch {
+        // Unreachable for now: /readyz says so; the next poll tries again.
+      }
+      pollTimer = undefined;
+      pollWhileWatched();
+    }, eventsPollMs);
+    pollTimer.unref();
   }
 
   function logOnce(error: Error, message: string): void {
@@ -142,7 +181,10 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
           await access.initialise();
           const started = Date.now();
           for (let attempt = 1; ; attempt++) {
-            const result = await access.transact(plan, updateOptions, (commit) => ({ handed: handOver(commit, use) }));
+            const result = await access.transact(plan, updateOptions, (commit) => {
+              if (commit.event) announce(commit.revision);
+              return { handed: handOver(commit, use) };
+            });
             if (result !== CONFLICT) return result;
             if (Date.now() - started > timeoutMs) {
               throw new StoreUnavailable('Too many concurrent writers: gave up waiting; nothing was written');
@@ -153,13 +195,35 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
       );
       return handed;
     },
-    events: () => Promise.reject(new Error('events: not yet in this store')),
-    history: () => Promise.reject(new Error('history: not yet in this store')),
-    watch: () => () => undefined,
+    events: (after, limit) =>
+      guarded(async () => {
+        await access.initialise();
+        return access.events(after, limit);
+      }),
+    history: (epicId) =>
+      guarded(async () => {
+        await access.initialise();
+        return access.history(epicId);
+      }),
+    watch(listener) {
+      const stop = watchers.watch(listener);
+      // From the current revision on: watchers learn of later commits only.
+      if (announced === 0) {
+        access.revision().then(
+          (revision) => {
+            announced = Math.max(announced, revision);
+          },
+          () => undefined,
+        );
+      }
+      pollWhileWatched();
+      return stop;
+    },
     ping: () => guarded(async () => void (await latest())),
     async close() {
       closed = true;
       clearTimeout(retryTimer);
+      clearTimeout(pollTimer);
       await queue.drain();
       await client.close();
     },

@@ -147,6 +147,20 @@ describe.concurrent('the server process', { timeout: 60_000 }, () => {
       for (const id of unanswered) answered.add(id);
       expect(stored.length).toBe(answered.size);
     }
+    // No commit without its event, and no event without its commit: one event per
+    // stored task (each its own commit) and one for the replacement, seqs without a gap.
+    await server.kill('SIGKILL');
+    const store = await createFileStore({ dataDir: folder });
+    try {
+      const { revision } = await store.read();
+      const { events, next } = await store.events(undefined, 1000);
+      expect(next).toBeNull();
+      expect(events.length).toBe(answered.size + 1);
+      expect(events.map((event) => event.seq)).toEqual(events.map((_, i) => revision - events.length + 1 + i));
+      expect(events[0]?.changes.map((change) => change.epic)).toEqual(['EpicA', 'EpicB']);
+    } finally {
+      await store.close();
+    }
   });
 
   it('finishes a request in flight on SIGTERM, then exits 0 with the write kept', async ({ onTestFinished }) => {

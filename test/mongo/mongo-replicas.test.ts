@@ -119,4 +119,30 @@ describe('two replicas sharing one MongoDB database', () => {
     expect(stale.statusCode).toBe(412);
     expect((await replicas[0].read()).backlog.has('FromB')).toBe(false);
   });
+
+  it("tells a watcher on one replica of the other's commits within the poll bound, and both read the same events", async () => {
+    const [a, b] = replicas;
+    const seen: number[] = [];
+    const stop = a.watch((revision) => seen.push(revision));
+    try {
+      const started = Date.now();
+      const commit = await b.update((backlog) => createEpic(backlog, { id: 'FromB' }), {
+        cause: { actor: 'bob', operation: { method: 'POST', route: '/v1/epics', ids: ['FromB'] } },
+      });
+      while (!seen.includes(commit.revision) && Date.now() - started < 10_000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(seen).toContain(commit.revision);
+      const fromA = await a.events(commit.revision - 1, 10);
+      expect(fromA.events).toEqual([commit.event]);
+      expect(fromA.events[0]?.changes).toEqual([{ epic: 'FromB', from: null, to: 'completed' }]);
+      expect(await a.history('FromB')).toEqual(await b.history('FromB'));
+      // Every commit of either replica is one event, in revision order.
+      const all = (await a.events(undefined, 1000)).events;
+      expect(all.map((event) => event.seq)).toEqual(all.map((_, i) => commit.revision - all.length + 1 + i));
+      expect(all).toHaveLength(11);
+    } finally {
+      stop();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import {
   backlogFromDictionary,
   createEpic,
   deleteEpic,
+  EventsPruned,
   linkEpics,
   RevisionMismatch,
   removeTask,
@@ -70,11 +71,30 @@ describe('mongodb store', () => {
       { _id: 'Epic.$B', seq: 1, tasks: [], bugs: [], epics: ['EpicA'] },
     ]);
     const [meta] = await collection<{ _id: string; commitId?: string }>(dbName, 'backlog_meta');
-    expect(meta).toEqual({ _id: 'backlog', revision, commitId: expect.any(String) });
+    expect(meta).toEqual({ _id: 'backlog', revision, commitId: expect.any(String), eventsSince: revision - 2 });
     const commits = await collection<{ _id: number }>(dbName, 'commits');
     expect(commits).toEqual([
       { _id: revision - 1, commitId: expect.any(String), at: expect.any(Date), epics: ['EpicA'] },
       { _id: revision, commitId: meta?.commitId, at: expect.any(Date), epics: ['Epic.$B'] },
+    ]);
+    const events = await collection<{ _id: number }>(dbName, 'events');
+    expect(events).toEqual([
+      {
+        _id: revision - 1,
+        seq: revision - 1,
+        at: expect.any(String),
+        actor: null,
+        operation: { method: 'NONE', route: '', ids: [] },
+        changes: [{ epic: 'EpicA', from: null, to: 'wip' }],
+      },
+      {
+        _id: revision,
+        seq: revision,
+        at: expect.any(String),
+        actor: null,
+        operation: { method: 'NONE', route: '', ids: [] },
+        changes: [{ epic: 'Epic.$B', from: null, to: 'blocked' }],
+      },
     ]);
   });
 
@@ -100,12 +120,33 @@ describe('mongodb store', () => {
     await store.update((b) => replaceChange(b, backlogFromDictionary(Object.entries(SPEC_EXAMPLE))));
     writes.length = 0;
     await store.update((b) => removeTask(b, 'TaskB1'));
-    // Besides the meta document (findAndModify): one epic, then one commit record. (A commit whose
-    // revision is a multiple of 100 also prunes old commit records: none here, so that delete counts 0.)
+    // Besides the meta document (findAndModify): one epic, then one commit record, then its event. (A
+    // commit whose revision is a multiple of 100 also prunes old commit records: none here, so that delete counts 0.)
     expect(writes.filter((write) => write.command !== 'delete' || write.count > 0)).toEqual([
       { command: 'update', count: 1 },
       { command: 'update', count: 1 },
+      { command: 'update', count: 1 },
     ]);
+  });
+
+  it('drops events older than the retention in a commit whose revision is a multiple of 100, and answers EventsPruned below them', async () => {
+    const dbName = databases.create();
+    const store = await open(dbName, { eventsRetentionMs: 150 });
+    const first = await store.update((b) => createEpic(b, { id: 'First' }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    let last = first;
+    for (let i = 0; i < 100 && (i === 0 || last.revision % 100 !== 0); i++) {
+      last = await store.update((b) => createEpic(b, { id: `E${i}` }));
+    }
+    // Some of the later events may be past the retention too by now: what is kept is a tail, up to the last.
+    const { events } = await store.events(undefined, 1000);
+    expect(events.at(-1)?.seq).toBe(last.revision);
+    expect(events[0]?.seq).toBeGreaterThan(first.revision);
+    await expect(store.events(first.revision - 1, 10)).rejects.toThrow(EventsPruned);
+    expect(await store.history('First')).toEqual([]);
+    // A second replica reads the same bound from the meta document.
+    const other = await open(dbName, { eventsRetentionMs: 150 });
+    await expect(other.events(first.revision - 1, 10)).rejects.toThrow(EventsPruned);
   });
 
   it('creates its indexes at start-up, idempotently', async () => {
