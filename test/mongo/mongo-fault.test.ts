@@ -101,7 +101,17 @@ describe('MongoDB store when the server is away', () => {
     const tasks = (await store.read()).backlog.epics.get('E')?.tasks ?? [];
     expect(tasks).toEqual(expect.arrayContaining(acknowledged));
     const reopened = await openMongoStore('outage', {}, server.uri);
-    expect((await reopened.read()).backlog.epics.get('E')?.tasks).toEqual(tasks);
+    const { backlog, revision } = await reopened.read();
+    expect(backlog.epics.get('E')?.tasks).toEqual(tasks);
+    // The server was killed mid-write: still no commit without its event nor the reverse. The epic's
+    // creation and each stored task are one commit each, and each has its event, seqs without a gap.
+    const events = [];
+    for (let page = await reopened.events(undefined, 1000); ; page = await reopened.events(page.next, 1000)) {
+      events.push(...page.events);
+      if (page.next === null) break;
+    }
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, i) => revision - events.length + 1 + i));
+    expect(events).toHaveLength(tasks.length + 1);
     await Promise.all([reopened.close(), app.close()]);
     await store.close();
   });
