@@ -19,16 +19,23 @@ afterAll(async () => {
 });
 
 describe('serving the dashboard', () => {
-  it.each(['/', '/index.html', '/app.js', '/model.js', '/style.css'])(
-    'serves %s with the strict policy',
-    async (url) => {
-      const response = await app.inject({ url });
-      expect(response.statusCode).toBe(200);
-      expect(response.headers['content-security-policy']).toBe(CSP);
-      expect(response.headers['x-content-type-options']).toBe('nosniff');
-      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
-    },
-  );
+  it.each([
+    '/',
+    '/index.html',
+    '/app.js',
+    '/model.js',
+    '/state.js',
+    '/data.js',
+    '/views.js',
+    '/virtual-list.js',
+    '/style.css',
+  ])('serves %s with the strict policy', async (url) => {
+    const response = await app.inject({ url });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-security-policy']).toBe(CSP);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
 
   it('serves the page and its modules with their types', async () => {
     expect((await app.inject({ url: '/' })).headers['content-type']).toMatch(/^text\/html/);
@@ -62,6 +69,17 @@ describe('serving the dashboard', () => {
     const document = (await app.inject({ url: '/docs/json' })).json() as { paths: Record<string, unknown> };
     const paths = Object.keys(document.paths);
     expect(paths).toContain('/v1/backlog');
-    for (const file of ['/', '/index.html', '/app.js', '/model.js', '/style.css']) expect(paths).not.toContain(file);
+    for (const file of [
+      '/',
+      '/index.html',
+      '/app.js',
+      '/model.js',
+      '/state.js',
+      '/data.js',
+      '/views.js',
+      '/virtual-list.js',
+      '/style.css',
+    ])
+      expect(paths).not.toContain(file);
   });
 });
