@@ -3,7 +3,17 @@
 // change, and lists draw only the rows on screen. User input becomes calls of `actions`;
 // nothing here changes the state itself.
 
-import { countByStatus, moveIndex, plural, reasons, reasonText, STATUS_INFO, statusLabel, treeRows } from './model.js';
+import {
+  countByStatus,
+  KEY_SEPARATOR,
+  moveIndex,
+  plural,
+  reasons,
+  reasonText,
+  STATUS_INFO,
+  statusLabel,
+  treeRows,
+} from './model.js';
 import { virtualList } from './virtual-list.js';
 
 /** @typedef {import('./state.js').State} State */
@@ -171,10 +181,12 @@ export function createViews(actions) {
       const state = /** @type {State} */ (shown);
       const epic = state.backlog?.epics.get(id);
       const extra = state.extras.get(id);
+      // "Why" moves with any change below the epic: its text is part of what is compared.
+      const why = state.backlog ? reasonText(reasons(state.backlog, id)) : '';
       return [
         index,
         epic?.status,
-        state.backlog?.reasonCache.size === 0 ? '' : state.touched.has(id),
+        why,
         extra?.progress ? JSON.stringify(extra.progress) : '',
         extra?.since ?? '',
         state.listFocus === id,
@@ -307,7 +319,10 @@ export function createViews(actions) {
         row.posinset,
         row.setsize,
         epic?.status,
-        state.touched.has(row.id),
+        epic?.tasks.length,
+        epic?.bugs.length,
+        state.backlog?.parents.get(row.id)?.join(KEY_SEPARATOR),
+        state.backlog?.home.get(row.id),
         state.treeFocus === row.key,
         state.selected === row.id,
         matchOf(state, row.id),

@@ -82,6 +82,29 @@ describe('the dashboard at /', () => {
     expect(await page.locator('#details-body .why').textContent()).toContain('TaskT1 in EpicQ › EpicS › EpicT');
   });
 
+  it('shows progress and since when each epic has had its status, when the server gives them', async () => {
+    const row = (epic: string) => page.locator(`#attention-rows [data-epic="${epic}"]`);
+    if (!section8) {
+      // A server before SPEC section 8: the columns are hidden, the rest works.
+      await expect.poll(() => page.locator('#attention').getAttribute('class'), WAIT).toContain('no-since');
+      expect(await page.locator('#attention').getAttribute('class')).toContain('no-progress');
+      return;
+    }
+    for (const epic of ['EpicP', 'EpicE']) {
+      const answer = (await (await running.api('GET', `/v1/epics/${epic}`)).json()) as {
+        progress: { tasksDone: number; tasksOpen: number };
+      };
+      const { tasksDone, tasksOpen } = answer.progress;
+      await expect
+        .poll(() => row(epic).locator('.progress-text').textContent(), WAIT)
+        .toBe(`${tasksDone}/${tasksDone + tasksOpen}`);
+      const history = (await (await running.api('GET', `/v1/epics/${epic}/history`)).json()) as Array<{ at: string }>;
+      await expect
+        .poll(() => row(epic).locator('.c-since time').getAttribute('datetime'), WAIT)
+        .toBe(history.at(-1)?.at);
+    }
+  });
+
   it('counts epics per status on cards that filter the list, and sorts it by a column', async () => {
     expect(await cardCount('attention')).toBe('5');
     expect(await cardCount('all')).toBe('11');
@@ -192,6 +215,27 @@ describe('the dashboard at /', () => {
     expect(await page.locator('#bug-list button[data-bug="BugT1"]').getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => page.locator('#live').textContent(), WAIT).toContain('EpicR WIP → Blocked');
     await card('attention').click();
+  });
+
+  it('polls with If-None-Match when the event stream is refused', async () => {
+    const polling = await browser.context.newPage();
+    const statuses: number[] = [];
+    polling.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/v1/backlog') statuses.push(response.status());
+    });
+    await polling.route('**/v1/events/stream', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"too many clients"}' }),
+    );
+    await polling.goto(`${running.baseUrl}/?poll=${POLL_MS}`);
+    await polling.locator('body[data-loaded="true"]').waitFor();
+    await expect.poll(() => polling.locator('#updated').getAttribute('data-mode'), WAIT).toBe('polling');
+    await expect.poll(() => statuses.includes(304), WAIT).toBe(true);
+    expect((await running.api('POST', '/v1/tasks', { id: 'TaskR1', epic: 'EpicR' })).status).toBe(201);
+    await expect
+      .poll(() => polling.locator('#tree [role="treeitem"][data-epic="EpicR"]').getAttribute('data-status'), WAIT)
+      .toBe('wip');
+    await polling.close();
+    await expect.poll(() => treeRow(page, 'EpicR').getAttribute('data-status'), WAIT).toBe('wip');
   });
 
   it('works from the keyboard: one tab stop per list, arrows, Home and End, Enter', async () => {
