@@ -4,7 +4,7 @@
 // the stream is refused or unavailable.
 
 import * as api from './data.js';
-import { describeChanges } from './model.js';
+import { describeChanges, OPEN_WORK_AT_ONCE, openWorkSteps } from './model.js';
 import * as S from './state.js';
 import { announce, createViews } from './views.js';
 
@@ -78,6 +78,7 @@ function load() {
         apply((s) => S.receiveBacklog(s, answer.view, answer.etag, now));
         performance.measure('dashboard:update', { start: started, end: performance.now() });
         if (first) performance.mark('dashboard:first-backlog');
+        if (state.backlog && state.backlog.list.length > OPEN_WORK_AT_ONCE) countWork(state.backlog);
         if (!first && state.touched.size > 0) {
           announce(describeChanges(state.changes));
           if (state.bug) refreshBug(state.bug);
@@ -90,6 +91,28 @@ function load() {
     loading = null;
   });
   return loading;
+}
+
+/**
+ * Counts the open work under every epic of a large backlog in slices of a few milliseconds,
+ * between frames; the rows show their counts when it is done. Given up when a newer backlog came.
+ * @param {import('./model.js').Backlog} backlog
+ */
+function countWork(backlog) {
+  const steps = openWorkSteps(backlog, 400);
+  const slice = () => {
+    if (state.backlog !== backlog) return;
+    const started = performance.now();
+    while (performance.now() - started < 8) {
+      if (steps.next().done) {
+        backlog.reasonCache.clear();
+        apply((s) => S.workCounted(s, backlog));
+        return;
+      }
+    }
+    setTimeout(slice, 0);
+  };
+  setTimeout(slice, 0);
 }
 
 // ----- following changes -----

@@ -18,6 +18,7 @@
  * @property {string[]} bugIds every bug, in natural order
  * @property {Map<string, string | null>} home the parent under which an epic is drawn in full (null: a root)
  * @property {Map<string, Reasons>} reasonCache filled by `reasons`
+ * @property {OpenWork} [work] filled by `openWork`
  */
 
 /** @type {readonly Status[]} */
@@ -196,60 +197,198 @@ export function allParents(backlog) {
  * @typedef {object} Reasons why an epic waits
  * @property {'tasks' | 'bugs' | null} kind open tasks for a blocked epic, bugs for a pending one
  * @property {Holder[]} holders the nearest holders (at most the limit asked), nearest first
- * @property {number} holderCount every epic holding such work under it
- * @property {number} itemCount every open task (or bug) under it, each counted once
+ * @property {boolean} more other epics under it hold such work too
+ * @property {number | null} itemCount every open task (or bug) under it, each counted once
+ *   (null while a large backlog's `openWork` is not done)
  */
 
 /**
+ * @typedef {object} OpenWork for each epic (by creation position), the open tasks and bugs
+ * of the epic and of every epic it reaches, each counted once (SPEC section 2: T* and B*)
+ * @property {Uint32Array} tasks
+ * @property {Uint32Array} bugs
+ */
+
+/** @param {number} x */
+function bitCount(x) {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * |T*(e)| and |B*(e)| of every epic at once: one bit per task and per bug, each epic's bits
+ * the union of its own and its children's, children first. Linear in links × (tasks + bugs) / 32:
+ * about 2 ms at 2,000 generated epics (a walk per epic: 90), 110 ms at 20,000. Cached on the backlog.
+ * @param {Backlog} backlog
+ * @returns {OpenWork}
+ */
+export function openWork(backlog) {
+  const steps = openWorkSteps(backlog, Number.POSITIVE_INFINITY);
+  while (!steps.next().done);
+  return /** @type {OpenWork} */ (backlog.work);
+}
+
+/** Up to this many epics, `reasons` counts open work at once; beyond, app.js does it in slices. */
+export const OPEN_WORK_AT_ONCE = 5_000;
+
+/**
+ * `openWork` in steps of about `epicsPerStep` epics, yielding between them, so that a page can
+ * do it between frames; sets `backlog.work` at the end.
+ * @param {Backlog} backlog
+ * @param {number} epicsPerStep
+ * @returns {Generator<void, void, void>}
+ */
+export function* openWorkSteps(backlog, epicsPerStep) {
+  if (backlog.work) return;
+  const { list } = backlog;
+  /** @type {Map<string, number>} */
+  const taskBit = new Map();
+  /** @type {Map<string, number>} */
+  const bugBit = new Map();
+  for (const epic of list) {
+    for (const task of epic.tasks) if (!taskBit.has(task)) taskBit.set(task, taskBit.size);
+    for (const bug of epic.bugs) if (!bugBit.has(bug)) bugBit.set(bug, bugBit.size);
+  }
+  const order = childrenFirst(backlog);
+  const tasks = unionCounter(backlog, taskBit, true);
+  const bugs = unionCounter(backlog, bugBit, false);
+  for (let from = 0; from < order.length; from += epicsPerStep) {
+    const to = Math.min(order.length, from + epicsPerStep);
+    tasks.run(order, from, to);
+    bugs.run(order, from, to);
+    if (to < order.length) yield;
+  }
+  backlog.work = { tasks: tasks.counts, bugs: bugs.counts };
+}
+
+/**
+ * The bit sets of one kind (tasks or bugs) and their sizes, filled for a range of `order`.
+ * @param {Backlog} backlog
+ * @param {Map<string, number>} bits
+ * @param {boolean} ofTasks
+ */
+function unionCounter(backlog, bits, ofTasks) {
+  const { list, position } = backlog;
+  const words = Math.ceil(bits.size / 32);
+  const sets = new Uint32Array(list.length * words);
+  const counts = new Uint32Array(list.length);
+  return {
+    counts,
+    /** @param {number[]} order @param {number} from @param {number} to */
+    run(order, from, to) {
+      if (words === 0) return;
+      for (let i = from; i < to; i++) {
+        const at = /** @type {number} */ (order[i]);
+        const epic = /** @type {EpicView} */ (list[at]);
+        const base = at * words;
+        for (const item of ofTasks ? epic.tasks : epic.bugs) {
+          const bit = /** @type {number} */ (bits.get(item));
+          const word = base + (bit >>> 5);
+          sets[word] = /** @type {number} */ (sets[word]) | (1 << (bit & 31));
+        }
+        for (const child of epic.epics) {
+          const c = position.get(child);
+          if (c === undefined) continue;
+          const childBase = c * words;
+          for (let w = 0; w < words; w++) {
+            sets[base + w] = /** @type {number} */ (sets[base + w]) | /** @type {number} */ (sets[childBase + w]);
+          }
+        }
+        let total = 0;
+        for (let w = 0; w < words; w++) total += bitCount(/** @type {number} */ (sets[base + w]));
+        counts[at] = total;
+      }
+    },
+  };
+}
+
+/**
+ * Positions of the epics, every epic after all those it links to (an iterative depth-first
+ * walk: a chain of any depth fits).
+ * @param {Backlog} backlog
+ */
+function childrenFirst(backlog) {
+  const { list, position } = backlog;
+  const done = new Uint8Array(list.length);
+  /** @type {number[]} */
+  const order = [];
+  for (let root = 0; root < list.length; root++) {
+    if (done[root]) continue;
+    /** @type {Array<[number, number]>} position and next child to visit */
+    const stack = [[root, 0]];
+    while (stack.length > 0) {
+      const top = /** @type {[number, number]} */ (stack[stack.length - 1]);
+      const children = /** @type {EpicView} */ (list[top[0]]).epics;
+      if (top[1] < children.length) {
+        const child = position.get(/** @type {string} */ (children[top[1]]));
+        top[1] += 1;
+        if (child !== undefined && !done[child]) {
+          done[child] = 1;
+          stack.push([child, 0]);
+        }
+        continue;
+      }
+      stack.pop();
+      done[top[0]] = 1;
+      order.push(top[0]);
+    }
+  }
+  return order;
+}
+
+/**
  * Why an epic waits: a blocked epic on the open tasks of the epics it reaches, a pending one
- * on their open bugs (SPEC section 2). Breadth-first, so paths are the shortest.
+ * on their open bugs (SPEC section 2). The nearest holders, breadth-first (so the paths are
+ * the shortest), the walk stopping at the first `limit` + 1; the count from `openWork`.
  * Cached on the backlog (a new backlog is a new index).
  * @param {Backlog} backlog
  * @param {string} id
  * @param {number} [limit]
  * @returns {Reasons}
  */
-export function reasons(backlog, id, limit = 5) {
+export function reasons(backlog, id, limit = 3) {
   const cacheKey = `${limit}${KEY_SEPARATOR}${id}`;
   const cached = backlog.reasonCache.get(cacheKey);
   if (cached) return cached;
   const status = backlog.epics.get(id)?.status;
   const kind = status === 'blocked' ? 'tasks' : status === 'pending_validation' ? 'bugs' : null;
   /** @type {Reasons} */
-  const result = { kind, holders: [], holderCount: 0, itemCount: 0 };
+  const result = { kind, holders: [], more: false, itemCount: 0 };
   if (kind !== null) {
+    const at = /** @type {number} */ (backlog.position.get(id));
+    const work = backlog.work ?? (backlog.list.length <= OPEN_WORK_AT_ONCE ? openWork(backlog) : null);
+    result.itemCount = work ? /** @type {number} */ (work[kind][at]) : null;
     /** @type {Map<string, string | null>} */
     const via = new Map([[id, null]]);
-    const items = new Set();
     const queue = [id];
-    for (let head = 0; head < queue.length; head++) {
-      const at = /** @type {string} */ (queue[head]);
-      const epic = /** @type {EpicView} */ (backlog.epics.get(at));
+    for (let head = 0; head < queue.length && !result.more; head++) {
+      const here = /** @type {string} */ (queue[head]);
+      const epic = /** @type {EpicView} */ (backlog.epics.get(here));
       const own = kind === 'tasks' ? epic.tasks : epic.bugs;
       if (own.length > 0) {
-        result.holderCount += 1;
-        for (const item of own) items.add(item);
-        if (result.holders.length < limit) {
-          const path = [at];
-          for (let step = via.get(at); step != null; step = via.get(step)) path.unshift(step);
-          result.holders.push({ path, items: own });
+        if (result.holders.length === limit) {
+          result.more = true;
+          break;
         }
+        const path = [here];
+        for (let step = via.get(here); step != null; step = via.get(step)) path.unshift(step);
+        result.holders.push({ path, items: own });
       }
       for (const child of epic.epics) {
         if (!via.has(child) && backlog.epics.has(child)) {
-          via.set(child, at);
+          via.set(child, here);
           queue.push(child);
         }
       }
     }
-    result.itemCount = items.size;
   }
   backlog.reasonCache.set(cacheKey, result);
   return result;
 }
 
 /**
- * One line saying why an epic waits, e.g. `3 open tasks in 2 epics: TaskT1 in EpicS › EpicT`.
+ * One line saying why an epic waits, e.g. `3 open tasks: TaskT1 in EpicS › EpicT`.
  * @param {Reasons} why
  */
 export function reasonText(why) {
@@ -257,8 +396,9 @@ export function reasonText(why) {
   const noun = why.kind === 'tasks' ? 'open task' : 'open bug';
   const first = /** @type {Holder} */ (why.holders[0]);
   const where = first.path.length === 1 ? '(its own)' : `in ${first.path.slice(1).join(' › ')}`;
-  const count = `${plural(why.itemCount, noun)} in ${plural(why.holderCount, 'epic')}`;
-  return `${count}: ${first.items.slice(0, 3).join(', ')}${first.items.length > 3 ? ', …' : ''} ${where}`;
+  const more = why.holders.length > 1 || why.more ? ' and more' : '';
+  const count = why.itemCount === null ? `${noun}s` : plural(why.itemCount, noun);
+  return `${count}: ${first.items.slice(0, 3).join(', ')}${first.items.length > 3 ? ', …' : ''} ${where}${more}`;
 }
 
 /** @param {number} count @param {string} word */
@@ -339,7 +479,7 @@ export function searchBugs(backlog, query) {
 
 /**
  * The epics of the flat list: those with one of `statuses`, sorted.
- * `work` sorts by open work under the epic (most first), computed with `reasons`.
+ * `work` sorts by open work under the epic, most first (open tasks; open bugs for a pending epic).
  * @param {Backlog} backlog
  * @param {ReadonlySet<string>} statuses
  * @param {{ key: SortKey, descending: boolean }} sort
@@ -354,8 +494,13 @@ export function listEpics(backlog, statuses, sort) {
   if (sort.key === 'id') compare = compareIds;
   else if (sort.key === 'status') compare = (a, b) => status(a) - status(b) || order(a) - order(b);
   else if (sort.key === 'work') {
-    const work = new Map(ids.map((id) => [id, reasons(backlog, id).itemCount]));
-    compare = (a, b) => (work.get(b) ?? 0) - (work.get(a) ?? 0) || order(a) - order(b);
+    const work = openWork(backlog);
+    const open = (/** @type {string} */ id) => {
+      const at = order(id);
+      const epic = /** @type {EpicView} */ (backlog.list[at]);
+      return /** @type {number} */ ((epic.status === 'pending_validation' ? work.bugs : work.tasks)[at]);
+    };
+    compare = (a, b) => open(b) - open(a) || order(a) - order(b);
   } else compare = (a, b) => order(a) - order(b);
   ids.sort(compare);
   if (sort.descending) ids.reverse();

@@ -48,6 +48,7 @@ import {
  * @property {BlockedAnswer | null} blocked the epics it blocks (GET /v1/bugs/{id}/blocked-epics)
  * @property {Map<string, Extra>} extras progress and since of the epics loaded so far
  * @property {{ progress: boolean, history: boolean }} features what the server answers (section 8)
+ * @property {Backlog | null} counted the backlog whose open work is counted (`openWork`), once it is
  * @property {Change[]} changes the status changes of the last update
  * @property {Set<string>} touched the epics the last update changed
  */
@@ -82,6 +83,7 @@ export function initialState() {
     blocked: null,
     extras: new Map(),
     features: { progress: true, history: true },
+    counted: null,
     changes: [],
     touched: new Set(),
   };
@@ -264,6 +266,11 @@ export function receiveExtra(state, id, extra) {
   const extras = new Map(state.extras);
   extras.set(id, { ...extras.get(id), ...extra });
   return { ...state, extras };
+}
+
+/** The open work of this backlog is counted (app.js counts a large one in slices). @param {State} state @param {Backlog} backlog @returns {State} */
+export function workCounted(state, backlog) {
+  return state.backlog === backlog ? { ...state, counted: backlog } : state;
 }
 
 /** @param {State} state @param {'progress' | 'history'} feature @returns {State} */

@@ -599,7 +599,8 @@ export function createViews(actions) {
       changed((s) => s.extras) ||
       changed((s) => s.listFocus) ||
       changed((s) => s.selected) ||
-      changed((s) => s.features)
+      changed((s) => s.features) ||
+      changed((s) => s.counted)
     ) {
       drawList(state);
     }
@@ -635,7 +636,13 @@ export function createViews(actions) {
           : `${plural(state.bugList.length, 'bug')} of ${state.backlog.bugIds.length}`;
     }
     if (changed((s) => s.bug) || changed((s) => s.blocked) || changed((s) => s.backlog)) drawBugPanel(state, before);
-    if (changed((s) => s.selected) || changed((s) => s.backlog) || changed((s) => s.extras)) drawDetails(state);
+    if (
+      changed((s) => s.selected) ||
+      changed((s) => s.backlog) ||
+      changed((s) => s.extras) ||
+      changed((s) => s.counted)
+    )
+      drawDetails(state);
     if (changed((s) => s.backlog)) drawEmpty(state);
 
     if (follow === 'tree' && state.treeFocus) tree.node(state.treeFocus)?.focus();
@@ -831,7 +838,11 @@ export function createViews(actions) {
         ? el(
             'div',
             { class: 'why' },
-            el('h3', {}, `Why: ${plural(why.itemCount, why.kind === 'tasks' ? 'open task' : 'open bug')}`),
+            el(
+              'h3',
+              {},
+              `Why: ${why.itemCount === null ? `open ${why.kind}` : plural(why.itemCount, why.kind === 'tasks' ? 'open task' : 'open bug')}`,
+            ),
             el(
               'ul',
               {},
@@ -844,9 +855,7 @@ export function createViews(actions) {
                 ),
               ),
             ),
-            why.holderCount > why.holders.length
-              ? el('p', { class: 'muted small' }, `and ${plural(why.holderCount - why.holders.length, 'more epic')}`)
-              : null,
+            why.more ? el('p', { class: 'muted small' }, 'and more epics further down') : null,
           )
         : '',
       el('button', { type: 'button', 'data-jump': epic.id }, 'Show in the tree'),

@@ -8,6 +8,9 @@ import {
   listEpics,
   matchRank,
   moveIndex,
+  OPEN_WORK_AT_ONCE,
+  openWork,
+  openWorkSteps,
   reasons,
   reasonText,
   searchBugs,
@@ -99,26 +102,55 @@ describe('the rows of the tree', () => {
 });
 
 describe('why an epic waits', () => {
-  it('a blocked epic: the open tasks it reaches, with the shortest path to each', () => {
+  it('a blocked epic: the open tasks it reaches, the nearest first, with the shortest path to each', () => {
     const why = reasons(example(), 'EpicP');
-    expect(why).toMatchObject({ kind: 'tasks', holderCount: 2, itemCount: 2 });
+    expect(why).toMatchObject({ kind: 'tasks', more: false, itemCount: 2 });
     expect(why.holders).toEqual([
       { path: ['EpicP', 'EpicR'], items: ['TaskR1'] },
       { path: ['EpicP', 'EpicQ', 'EpicS', 'EpicT'], items: ['TaskT1'] },
     ]);
-    expect(reasonText(why)).toBe('2 open tasks in 2 epics: TaskR1 in EpicR');
+    expect(reasonText(why)).toBe('2 open tasks: TaskR1 in EpicR and more');
+    expect(reasons(example(), 'EpicP', 1)).toMatchObject({ more: true, itemCount: 2 });
+    expect(reasonText(reasons(example(), 'EpicQ'))).toBe('1 open task: TaskT1 in EpicS › EpicT');
   });
 
   it('a pending epic: its open bugs, its own first', () => {
     const why = reasons(example(), 'EpicE');
-    expect(why).toEqual({
-      kind: 'bugs',
-      holders: [{ path: ['EpicE'], items: ['BugE1'] }],
-      holderCount: 1,
-      itemCount: 1,
-    });
-    expect(reasonText(why)).toBe('1 open bug in 1 epic: BugE1 (its own)');
+    expect(why).toEqual({ kind: 'bugs', holders: [{ path: ['EpicE'], items: ['BugE1'] }], more: false, itemCount: 1 });
+    expect(reasonText(why)).toBe('1 open bug: BugE1 (its own)');
     expect(reasons(example(), 'EpicA').kind).toBeNull();
+  });
+
+  it('counts the open tasks and bugs under every epic, each once, as a walk of the DAG does', () => {
+    const backlog = indexBacklog(generatedView(300));
+    const work = openWork(backlog);
+    backlog.list.forEach((epic, at) => {
+      const tasks = new Set<string>();
+      const bugs = new Set<string>();
+      const seen = new Set([epic.id]);
+      const stack = [epic.id];
+      while (stack.length > 0) {
+        const here = backlog.epics.get(stack.pop() as string);
+        for (const task of here?.tasks ?? []) tasks.add(task);
+        for (const bug of here?.bugs ?? []) bugs.add(bug);
+        for (const child of here?.epics ?? []) if (!seen.has(child) && seen.add(child)) stack.push(child);
+      }
+      expect([work.tasks[at], work.bugs[at]], epic.id).toEqual([tasks.size, bugs.size]);
+    });
+  });
+
+  it('counts a large backlog in slices, to the same figures; until then a reason has no count', () => {
+    const whole = openWork(indexBacklog(generatedView(OPEN_WORK_AT_ONCE + 1)));
+    const backlog = indexBacklog(generatedView(OPEN_WORK_AT_ONCE + 1));
+    const blocked = backlog.list.find((epic) => epic.status === 'blocked')?.id as string;
+    expect(reasons(backlog, blocked).itemCount).toBeNull();
+    expect(reasonText(reasons(backlog, blocked))).toMatch(/^open tasks: /);
+    let slices = 0;
+    for (const _ of openWorkSteps(backlog, 1_000)) slices += 1;
+    expect(slices).toBe(5);
+    expect(backlog.work).toEqual(whole);
+    backlog.reasonCache.clear();
+    expect(reasons(backlog, blocked).itemCount).toBeGreaterThan(0);
   });
 
   it('on 2,000 generated epics, every blocked epic reaches open tasks and every pending one open bugs, along real links', () => {
