@@ -31,7 +31,7 @@ const envSchema = z.strictObject({
     .default('backlog'),
   API_KEYS: z
     .string()
-    .regex(/[^\s,]/, 'comma-separated keys, at least one')
+    .regex(/[^\s,]/, 'comma-separated keys (or name:key entries), at least one')
     .optional(),
   AUTH_READS: flag.default(false),
   AUTH_DISABLED: flag.default(false),
@@ -48,6 +48,10 @@ const envSchema = z.strictObject({
   MAX_EVENT_LOOP_DELAY_MS: wholeNumber(0).default(1000),
   MAX_HEAP_USED_BYTES: wholeNumber(0).optional(),
   DATA_MIN_FREE_BYTES: wholeNumber(0).default(64 * 2 ** 20),
+  EVENTS_RETENTION_DAYS: wholeNumber(0, 36_500).default(90),
+  EVENTS_MAX_CLIENTS: positiveInt.default(1000),
+  EVENTS_HEARTBEAT_MS: wholeNumber(10, 3_600_000).default(15_000),
+  EVENTS_POLL_MS: wholeNumber(10, 60_000).default(500),
   CORS_ORIGINS: z
     .string()
     .refine(
@@ -71,6 +75,10 @@ export type StoreConfig = (
 ) & {
   /** An update that waits longer than this for the ones ahead of it is refused (503, nothing written). */
   readonly queueWaitMs: number;
+  /** Events older than this are pruned (EVENTS_RETENTION_DAYS); 0 keeps all. */
+  readonly eventsRetentionMs: number;
+  /** MongoDB: how often a replica looks for the commits of other replicas (EVENTS_POLL_MS). */
+  readonly eventsPollMs: number;
 };
 
 export interface Config {
@@ -79,7 +87,7 @@ export interface Config {
   readonly port: number;
   readonly store: StoreConfig;
   /** Empty when auth is off. */
-  readonly apiKeys: readonly string[];
+  readonly apiKeys: readonly ApiKey[];
   readonly authReads: boolean;
   readonly logLevel: string;
   readonly bodyLimit: number;
@@ -91,6 +99,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Slow clients (SPEC section 6): the server's timeouts and connection cap. */
   readonly server: ServerLimits;
+  /** History and live updates (SPEC section 8). */
+  readonly events: EventsConfig;
   /** Load shedding: past either bound, requests but the probes are answered 503 with Retry-After. */
   readonly pressure: {
     /** Mean event-loop delay, in ms; 0 turns the check off. */
@@ -98,6 +108,23 @@ export interface Config {
     /** Heap in use, in bytes; undefined: 90 % of the heap limit; 0 turns the check off. */
     readonly maxHeapUsedBytes: number | undefined;
   };
+}
+
+/** An API key and the name its requests are recorded under (`actor`); the key is never shown. */
+export interface ApiKey {
+  readonly name: string;
+  readonly key: string;
+}
+
+export interface EventsConfig {
+  /** Events older than this many days may be pruned; 0 keeps all. */
+  readonly retentionDays: number;
+  /** Open event streams at most; past it GET /v1/events/stream answers 503. */
+  readonly maxClients: number;
+  /** A comment line on every open stream this often. */
+  readonly heartbeatMs: number;
+  /** How often a MongoDB replica looks for the commits of other replicas. */
+  readonly pollMs: number;
 }
 
 export interface ServerLimits {
@@ -134,7 +161,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const vars = parsed.data;
-  const apiKeys = commaSeparated(vars.API_KEYS);
+  const apiKeys = namedKeys(commaSeparated(vars.API_KEYS));
   if (vars.AUTH_READS && apiKeys.length === 0) {
     throw new ConfigError(
       'Invalid configuration: AUTH_READS: needs API_KEYS (reads cannot require a key when there is none)',
@@ -148,6 +175,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (vars.HEADERS_TIMEOUT_MS > vars.REQUEST_TIMEOUT_MS) {
     throw new ConfigError(
       `Invalid configuration: HEADERS_TIMEOUT_MS: at most REQUEST_TIMEOUT_MS (${vars.REQUEST_TIMEOUT_MS}) (got ${vars.HEADERS_TIMEOUT_MS})`,
+    );
+  }
+  if (vars.EVENTS_HEARTBEAT_MS >= vars.CONNECTION_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration: EVENTS_HEARTBEAT_MS: below CONNECTION_TIMEOUT_MS (${vars.CONNECTION_TIMEOUT_MS}), or idle streams are closed (got ${vars.EVENTS_HEARTBEAT_MS})`,
     );
   }
   return {
@@ -169,6 +201,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       connectionTimeoutMs: vars.CONNECTION_TIMEOUT_MS,
       maxConnections: vars.MAX_CONNECTIONS,
     },
+    events: {
+      retentionDays: vars.EVENTS_RETENTION_DAYS,
+      maxClients: vars.EVENTS_MAX_CLIENTS,
+      heartbeatMs: vars.EVENTS_HEARTBEAT_MS,
+      pollMs: vars.EVENTS_POLL_MS,
+    },
     pressure: { maxEventLoopDelayMs: vars.MAX_EVENT_LOOP_DELAY_MS, maxHeapUsedBytes: vars.MAX_HEAP_USED_BYTES },
   };
 }
@@ -177,6 +215,39 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 function shownValue(name: string, value: string | undefined): string {
   if (value !== undefined && isSecretSetting(name)) return '*** (hidden)';
   return redactCredentials(JSON.stringify(value) ?? 'nothing');
+}
+
+const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * `API_KEYS` entries: `name:key`, or a bare key named `key-<position>` (SPEC section 8).
+ * An entry with a colon is named by what comes before the first one. Errors name the
+ * entry by its position and never show a key.
+ */
+function namedKeys(entries: readonly string[]): ApiKey[] {
+  const refuse = (message: string) => new ConfigError(`Invalid configuration: API_KEYS: ${message}`);
+  const keys = entries.map((entry, index) => {
+    const colon = entry.indexOf(':');
+    if (colon < 0) return { name: `key-${index + 1}`, key: entry };
+    const name = entry.slice(0, colon).trim();
+    const key = entry.slice(colon + 1).trim();
+    if (!KEY_NAME.test(name)) {
+      throw refuse(
+        `entry ${index + 1}: the name before ":" must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      );
+    }
+    if (key.length === 0) throw refuse(`entry ${index + 1} (${name}): no key after "${name}:"`);
+    return { name, key };
+  });
+  const names = new Set<string>();
+  const secrets = new Set<string>();
+  for (const [index, { name, key }] of keys.entries()) {
+    if (names.has(name)) throw refuse(`entry ${index + 1}: the name ${JSON.stringify(name)} is used twice`);
+    if (secrets.has(key)) throw refuse(`entry ${index + 1} (${name}): the same key as an earlier entry`);
+    names.add(name);
+    secrets.add(key);
+  }
+  return keys;
 }
 
 function commaSeparated(value: string | undefined): string[] {
@@ -188,16 +259,20 @@ function commaSeparated(value: string | undefined): string[] {
 
 function storeConfig(vars: z.infer<typeof envSchema>): StoreConfig {
   const kind = vars.STORE ?? (vars.MONGODB_URI ? 'mongodb' : 'file');
-  const queueWaitMs = vars.STORE_QUEUE_WAIT_MS;
-  if (kind === 'memory') return { kind, queueWaitMs };
+  const common = {
+    queueWaitMs: vars.STORE_QUEUE_WAIT_MS,
+    eventsRetentionMs: vars.EVENTS_RETENTION_DAYS * 86_400_000,
+    eventsPollMs: vars.EVENTS_POLL_MS,
+  };
+  if (kind === 'memory') return { kind, ...common };
   if (kind === 'file')
     return {
       kind,
       dataDir: vars.DATA_DIR,
       minFreeBytes: vars.DATA_MIN_FREE_BYTES,
       journalLimitBytes: vars.JOURNAL_LIMIT_BYTES,
-      queueWaitMs,
+      ...common,
     };
   if (!vars.MONGODB_URI) throw new ConfigError('Invalid configuration: MONGODB_URI: required when STORE=mongodb');
-  return { kind, uri: vars.MONGODB_URI, dbName: vars.MONGODB_DB, timeoutMs: vars.MONGODB_TIMEOUT_MS, queueWaitMs };
+  return { kind, uri: vars.MONGODB_URI, dbName: vars.MONGODB_DB, timeoutMs: vars.MONGODB_TIMEOUT_MS, ...common };
 }

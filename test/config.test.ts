@@ -13,6 +13,8 @@ describe('loadConfig', () => {
         minFreeBytes: 64 * 2 ** 20,
         journalLimitBytes: 4 * 1024 * 1024,
         queueWaitMs: 5000,
+        eventsRetentionMs: 90 * 86_400_000,
+        eventsPollMs: 500,
       },
       apiKeys: [],
       authReads: false,
@@ -28,6 +30,7 @@ describe('loadConfig', () => {
         maxConnections: 4096,
       },
       pressure: { maxEventLoopDelayMs: 1000, maxHeapUsedBytes: undefined },
+      events: { retentionDays: 90, maxClients: 1000, heartbeatMs: 15_000, pollMs: 500 },
       corsOrigins: [],
     });
   });
@@ -45,16 +48,26 @@ describe('loadConfig', () => {
       dbName: 'backlog',
       timeoutMs: 5000,
       queueWaitMs: 5000,
+      eventsRetentionMs: 90 * 86_400_000,
+      eventsPollMs: 500,
     });
-    expect(loadConfig({ STORE: 'memory', STORE_QUEUE_WAIT_MS: '250' }).store).toEqual({
-      kind: 'memory',
-      queueWaitMs: 250,
-    });
+    expect(
+      loadConfig({ STORE: 'memory', STORE_QUEUE_WAIT_MS: '250', EVENTS_RETENTION_DAYS: '0', EVENTS_POLL_MS: '100' })
+        .store,
+    ).toEqual({ kind: 'memory', queueWaitMs: 250, eventsRetentionMs: 0, eventsPollMs: 100 });
   });
 
   it('reads keys, flags and limits', () => {
     const config = loadConfig({ API_KEYS: ' a , b,', AUTH_READS: 'yes', RATE_LIMIT_MAX: '0', TRUST_PROXY: 'true' });
-    expect(config).toMatchObject({ apiKeys: ['a', 'b'], authReads: true, rateLimitMax: 0, trustProxy: true });
+    expect(config).toMatchObject({
+      apiKeys: [
+        { name: 'key-1', key: 'a' },
+        { name: 'key-2', key: 'b' },
+      ],
+      authReads: true,
+      rateLimitMax: 0,
+      trustProxy: true,
+    });
   });
 
   it('reads the CORS origins', () => {
@@ -86,9 +99,51 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://a.example/app' }, /CORS_ORIGINS: comma-separated origins/],
     [{ CORS_ORIGINS: 'a.example' }, /CORS_ORIGINS/],
     [{ NODE_ENV: 'production' }, /API_KEYS: required when NODE_ENV=production/],
+    [{ API_KEYS: 'ci:k1,ci:k2' }, /API_KEYS: entry 2: the name "ci" is used twice/],
+    [{ API_KEYS: 'k1,key-1:k2' }, /API_KEYS: entry 2: the name "key-1" is used twice/],
+    [{ API_KEYS: 'ci:k1,deploy:k1' }, /API_KEYS: entry 2 \(deploy\): the same key as an earlier entry/],
+    [{ API_KEYS: 'ci:' }, /API_KEYS: entry 1 \(ci\): no key after "ci:"/],
+    [{ API_KEYS: ':k1' }, /API_KEYS: entry 1: the name before ":" must be 1 to 64 letters/],
+    [{ API_KEYS: 'a b:k1' }, /API_KEYS: entry 1: the name before ":"/],
+    [{ API_KEYS: `${'n'.repeat(65)}:k1` }, /API_KEYS: entry 1: the name before ":"/],
+    [{ EVENTS_RETENTION_DAYS: '-1' }, /EVENTS_RETENTION_DAYS/],
+    [{ EVENTS_MAX_CLIENTS: '0' }, /EVENTS_MAX_CLIENTS/],
+    [{ EVENTS_HEARTBEAT_MS: '5' }, /EVENTS_HEARTBEAT_MS/],
+    [{ EVENTS_HEARTBEAT_MS: '130000' }, /EVENTS_HEARTBEAT_MS: below CONNECTION_TIMEOUT_MS/],
+    [{ EVENTS_POLL_MS: 'often' }, /EVENTS_POLL_MS/],
   ])('refuses %o, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('names each key: name:key, or key-<position> for a bare key', () => {
+    expect(loadConfig({ API_KEYS: 'ci:s3cret, bare , ops.team-1 : k:with:colons' }).apiKeys).toEqual([
+      { name: 'ci', key: 's3cret' },
+      { name: 'key-2', key: 'bare' },
+      { name: 'ops.team-1', key: 'k:with:colons' },
+    ]);
+  });
+
+  it('never shows a key in a refusal', () => {
+    for (const keys of ['ci:hunter2,ci:hunter3', 'ci:hunter2,ops:hunter2', 'a b:hunter2']) {
+      expect(() => loadConfig({ API_KEYS: keys })).toThrow(ConfigError);
+      try {
+        loadConfig({ API_KEYS: keys });
+      } catch (error) {
+        expect((error as Error).message).not.toContain('hunter');
+      }
+    }
+  });
+
+  it('reads the settings of history and live updates', () => {
+    const config = loadConfig({
+      EVENTS_RETENTION_DAYS: '7',
+      EVENTS_MAX_CLIENTS: '3',
+      EVENTS_HEARTBEAT_MS: '50',
+      EVENTS_POLL_MS: '20',
+    });
+    expect(config.events).toEqual({ retentionDays: 7, maxClients: 3, heartbeatMs: 50, pollMs: 20 });
+    expect(config.store).toMatchObject({ eventsRetentionMs: 7 * 86_400_000, eventsPollMs: 20 });
   });
 
   it('starts without keys in production only when told to', () => {

@@ -1,13 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, preParsingHookHandler, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import type { ApiKey } from '../config.js';
 import { HttpProblem } from './http-errors.js';
 
 /** What a route does with the backlog; the key policy decides which of them need a key. */
 export type Access = 'read' | 'write';
 
 export interface AuthOptions {
-  apiKeys: readonly string[];
+  apiKeys: readonly ApiKey[];
   authReads: boolean;
 }
 
@@ -32,7 +33,7 @@ declare module 'fastify' {
  */
 export const apiKeyAuth = fp<AuthOptions>(
   async (app, options) => {
-    const digests = options.apiKeys.map(digest);
+    const digests = options.apiKeys.map(({ key }) => digest(key));
     const checkKey: preParsingHookHandler = async (request, _reply, payload) => {
       const key = matchingKey(request, digests);
       if (key < 0) {
@@ -40,8 +41,8 @@ export const apiKeyAuth = fp<AuthOptions>(
           'www-authenticate': 'Bearer',
         });
       }
-      // Named as SPEC section 8 names a bare key: its position in API_KEYS, never the key itself.
-      request.actor = `key-${key + 1}`;
+      // The key's name (SPEC section 8: `name:key`, or `key-<position>` for a bare key), never the key itself.
+      request.actor = (options.apiKeys[key] as ApiKey).name;
       return payload;
     };
     const needsKey = (access: Access) => digests.length > 0 && (access === 'write' || options.authReads);

@@ -3,6 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from '@fastify/type-provider-zod';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { ApiKey } from '../config.js';
 import { addOpenApiExamples } from './openapi-examples.js';
 import { addOpenApiLinks } from './openapi-links.js';
 import { withoutDuplicateInputSchemas } from './openapi-schemas.js';
@@ -17,6 +18,7 @@ const DESCRIPTIONS: Record<string, string> = {
   401: 'API keys are configured and the request has no valid key',
   404: 'The epic, task or bug named does not exist',
   409: 'The request breaks a rule of the backlog; nothing was written',
+  410: 'Events after `after` are no longer all kept (EVENTS_RETENTION_DAYS): read the backlog again',
   412: 'If-Match names a revision that is no longer current; nothing was written',
   413: 'Body over the configured limit (BODY_LIMIT)',
   415: 'Body that is not application/json',
@@ -104,7 +106,7 @@ declare module 'fastify' {
 export interface OpenApiOptions {
   /** The service's version (package.json), for `info.version`. */
   version: string;
-  apiKeys: readonly string[];
+  apiKeys: readonly ApiKey[];
   /** RATE_LIMIT_MAX > 0: the routes the limit covers list 429. */
   rateLimited: boolean;
 }
@@ -127,6 +129,7 @@ async function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): P
         { name: 'epics', description: 'Epics, their items and links' },
         { name: 'tasks', description: 'Tasks' },
         { name: 'bugs', description: 'Bugs and what they block' },
+        { name: 'events', description: 'History and live updates: every commit as an event' },
         { name: 'operations', description: 'Probes and metrics' },
         { name: 'problems', description: 'What each problem `type` of an error answer means' },
       ],
