@@ -9,6 +9,7 @@ import type { BacklogStore } from './domain/index.js';
 import { apiKeyAuth } from './http/auth.js';
 import { cors } from './http/cors.js';
 import { dashboard } from './http/dashboard.js';
+import { eventHub } from './http/event-hub.js';
 import { jsonBody } from './http/json-body.js';
 import { loadShedding } from './http/load-shedding.js';
 import { methodNotAllowed, routeMethods } from './http/method-not-allowed.js';
@@ -31,12 +32,19 @@ export interface AppOptions {
   config: Config;
   store: BacklogStore;
   logger?: FastifyBaseLogger;
+  /** Event streams: a stream whose unsent bytes pass this is dropped (default 1 MiB; tests make it tiny). */
+  streamBufferBytes?: number;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Builds the whole service around a store; never listens (src/server.ts does). */
-export async function buildApp({ config, store, logger = createLogger(config) }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  store,
+  logger = createLogger(config),
+  streamBufferBytes,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: config.bodyLimit,
@@ -87,6 +95,11 @@ export async function buildApp({ config, store, logger = createLogger(config) }:
   await app.register(rateLimit, { max: config.rateLimitMax });
   const build = readBuildInfo();
   await app.register(metrics, { build });
+  await app.register(eventHub, {
+    maxClients: config.events.maxClients,
+    heartbeatMs: config.events.heartbeatMs,
+    maxBufferedBytes: streamBufferBytes,
+  });
   await app.register(openApi, {
     version: build.version,
     apiKeys: config.apiKeys,

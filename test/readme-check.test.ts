@@ -7,7 +7,7 @@ import { checkedBlocks } from '../scripts/readme-check.js';
 describe('README curl examples are all checked', () => {
   it('finds the open and the keyed blocks, every command with its documented status', () => {
     const blocks = checkedBlocks(readFileSync('README.md', 'utf8'));
-    expect(blocks.map((b) => b.env)).toEqual([{}, { API_KEYS: 'secret1,secret2' }]);
+    expect(blocks.map((b) => b.env)).toEqual([{}, { API_KEYS: 'alice:secret1,secret2' }]);
     const examples = blocks.flatMap((b) => b.examples);
     expect(examples.length).toBeGreaterThanOrEqual(8);
     for (const example of examples) {

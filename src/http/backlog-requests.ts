@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Backlog, Change, Commit, Committed } from '../domain/index.js';
+import type { Backlog, Change, Commit, Committed, EventCause } from '../domain/index.js';
 import { etagOf, ifNoneMatchMatches, revisionsOfIfMatch } from './etag.js';
 import './store.js';
 
@@ -58,12 +58,32 @@ export async function commitAndAnswer(
   options: CommitOptions = {},
 ): Promise<FastifyReply> {
   const ifRevision = revisionsOfIfMatch(request.headers['if-match']);
-  return app.store.update(plan, { ifRevision }, (commit) => {
+  return app.store.update(plan, { ifRevision, cause: causeOf(request) }, (commit) => {
+    if (commit.event) app.eventMetrics.written.inc();
     reply.header('etag', etagOf(commit.revision));
     if (options.created) reply.header('location', options.created(commit)).code(201);
     if (!prefersMinimal(request.headers.prefer)) return sendBacklogView(app, request, reply, commit);
     return reply.header('preference-applied', 'return=minimal').code(204).send();
   });
+}
+
+/**
+ * Who made a mutation and how, as its event records it (SPEC section 8): the key's
+ * name, the method, the route as documented (`/v1/tasks/{taskId}`) and its path
+ * parameters in path order.
+ */
+export function causeOf(request: FastifyRequest): EventCause {
+  const pattern = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+  const params = (request.params ?? {}) as Record<string, string>;
+  const names = [...pattern.matchAll(/:(\w+)/g)].map((match) => match[1] as string);
+  return {
+    actor: request.actor ?? null,
+    operation: {
+      method: request.method,
+      route: pattern.replace(/:(\w+)/g, '{$1}'),
+      ids: names.map((name) => params[name] ?? ''),
+    },
+  };
 }
 
 /** RFC 7240: `Prefer: return=minimal`, possibly among other preferences. */

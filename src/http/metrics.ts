@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { BuildInfo } from '../build-info.js';
 import { type BacklogStore, STATUSES, type Status } from '../domain/index.js';
 
@@ -8,13 +8,42 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The Prometheus registry /metrics exposes. */
     metrics: Registry;
+    /** History and live updates (SPEC section 8): events written, stream clients and drops. */
+    eventMetrics: EventMetrics;
   }
+}
+
+export interface EventMetrics {
+  /** Incremented for each commit that wrote an event. */
+  readonly written: Counter;
+  /** Open event streams. */
+  readonly streamClients: Gauge;
+  /** Streams closed because their client could not keep up. */
+  readonly streamDrops: Counter;
 }
 
 /** Counts every request answered after it; `app.metrics` is the registry. */
 export const metrics = fp<{ build: BuildInfo }>(
   async (app, { build }) => {
-    app.decorate('metrics', registerMetrics(app, app.store, build));
+    const registry = registerMetrics(app, app.store, build);
+    app.decorate('metrics', registry);
+    app.decorate('eventMetrics', {
+      written: new Counter({
+        name: 'backlog_events_written_total',
+        help: 'Events written with the commits of this process',
+        registers: [registry],
+      }),
+      streamClients: new Gauge({
+        name: 'backlog_event_stream_clients',
+        help: 'Open event streams (GET /v1/events/stream)',
+        registers: [registry],
+      }),
+      streamDrops: new Counter({
+        name: 'backlog_event_stream_drops_total',
+        help: 'Event streams closed because their client could not keep up',
+        registers: [registry],
+      }),
+    } satisfies EventMetrics);
   },
   { name: 'metrics', dependencies: ['store'] },
 );

@@ -12,6 +12,29 @@ const VIEW = {
 };
 const EXAMPLE_VIEWS = [VIEW.EpicA, VIEW.EpicB, VIEW.EpicC, VIEW.EpicD, VIEW.EpicE];
 
+/** The revision of the new store the examples of events run on; importing the example backlog commits the next. */
+export const EXAMPLE_FIRST_REVISION = 1764505000122;
+
+/** The event of importing the example backlog into a new store (EXAMPLE_FIRST_REVISION). */
+const IMPORT_SEQ = EXAMPLE_FIRST_REVISION + 1;
+const IMPORT_AT = '2025-11-30T12:16:40.123Z';
+const IMPORT_EVENT = {
+  seq: IMPORT_SEQ,
+  at: IMPORT_AT,
+  actor: null,
+  operation: { method: 'PUT', route: '/v1/backlog', ids: [] },
+  changes: Object.values(VIEW).map(({ id, status }) => ({ epic: id, from: null, to: status })),
+};
+/** What the stream sends of it: the event's seq as id, the event as data. */
+export const STREAM_EXAMPLE = `id: ${IMPORT_SEQ}\ndata: ${JSON.stringify(IMPORT_EVENT)}\n\n: heartbeat\n\n`;
+const PRUNED_AFTER = 1764500000000;
+const pruned = {
+  type: '/problems/events-pruned',
+  title: 'Events pruned',
+  status: 410,
+  detail: `Events after seq ${PRUNED_AFTER} are no longer all kept: the oldest after still answered is ${EXAMPLE_FIRST_REVISION}. Read the backlog again and follow the events after its revision`,
+};
+
 /**
  * Every example request of the OpenAPI document and the answer it gets on the example
  * backlog (EXAMPLE_BACKLOG, the dictionary of SPEC section 1), by operationId and
@@ -223,6 +246,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
         epics: [],
         status: 'wip',
         parents: ['EpicA'],
+        progress: { tasksDone: 0, tasksOpen: 2, bugsFixed: 0, bugsOpen: 1 },
       },
     },
     invalid: {
@@ -753,6 +777,100 @@ export const OPERATION_EXAMPLES: OperationExamples = {
         title: 'Bug not found',
         status: 404,
         detail: 'Bug "BugZ1" does not exist',
+      },
+    },
+  },
+  listEvents: {
+    ok: {
+      summary: 'The events after a revision: importing the example backlog',
+      query: { after: EXAMPLE_FIRST_REVISION, limit: 10 },
+      committed: true,
+      status: 200,
+      response: { events: [IMPORT_EVENT], next: null },
+    },
+    invalid: {
+      summary: 'A page over 1000 events',
+      query: { limit: 5000 },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'querystring/limit: Too big: expected number to be <=1000',
+        errors: [{ in: 'querystring', path: '/limit', message: 'Too big: expected number to be <=1000' }],
+      },
+    },
+    gone: {
+      summary: 'After a seq whose next events are no longer kept',
+      query: { after: PRUNED_AFTER },
+      committed: true,
+      status: 410,
+      response: pruned,
+    },
+  },
+  streamEvents: {
+    ok: {
+      summary: 'The events after a revision, then each as it commits (and a heartbeat)',
+      query: { after: EXAMPLE_FIRST_REVISION },
+      status: 200,
+      response: STREAM_EXAMPLE,
+    },
+    resume: {
+      summary: 'A reconnecting EventSource resumes after the last event it received',
+      headers: { 'last-event-id': String(EXAMPLE_FIRST_REVISION) },
+      status: 200,
+      response: STREAM_EXAMPLE,
+    },
+    invalid: {
+      summary: 'An after that is not a seq',
+      query: { after: 'yesterday' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'querystring/after: Invalid input: expected number, received NaN',
+        errors: [{ in: 'querystring', path: '/after', message: 'Invalid input: expected number, received NaN' }],
+      },
+    },
+    gone: {
+      summary: 'After a seq whose next events are no longer kept: 410 before the stream opens',
+      query: { after: PRUNED_AFTER },
+      committed: true,
+      status: 410,
+      response: pruned,
+    },
+  },
+  getEpicHistory: {
+    ok: {
+      summary: 'EpicB since it was imported',
+      params: { epicId: 'EpicB' },
+      committed: true,
+      status: 200,
+      response: [{ seq: IMPORT_SEQ, at: IMPORT_AT, from: null, to: 'wip', actor: null }],
+    },
+    invalid: {
+      summary: 'An id with a leading space',
+      params: { epicId: ' EpicB' },
+      status: 400,
+      response: {
+        type: '/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'params/epicId: id " EpicB" must not start or end with white space',
+        errors: [{ in: 'params', path: '/epicId', message: 'id " EpicB" must not start or end with white space' }],
+      },
+    },
+    notFound: {
+      summary: 'An epic that neither exists nor has a history',
+      params: { epicId: 'EpicZ' },
+      committed: true,
+      status: 404,
+      response: {
+        type: '/problems/epic-not-found',
+        title: 'Epic not found',
+        status: 404,
+        detail: 'Epic "EpicZ" does not exist',
       },
     },
   },

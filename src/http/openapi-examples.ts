@@ -1,5 +1,5 @@
 import { SPEC_EXAMPLE } from '../schemas/spec-example.js';
-import { OPERATION_EXAMPLES } from './openapi-example-cases.js';
+import { EXAMPLE_FIRST_REVISION, OPERATION_EXAMPLES } from './openapi-example-cases.js';
 import { problemTypeUri } from './problem-types.js';
 
 /**
@@ -15,8 +15,15 @@ import { problemTypeUri } from './problem-types.js';
 export interface ExampleCase {
   summary: string;
   params?: Record<string, string>;
-  query?: Record<string, string>;
+  /** Numbers where the parameter is an integer: the document's examples fit its schema. */
+  query?: Record<string, string | number>;
+  headers?: Record<string, string>;
   body?: unknown;
+  /**
+   * The answer holds revisions and commit times: it is replayed on a new store whose
+   * revisions start at EXAMPLE_FIRST_REVISION, and each `at` is compared by its form.
+   */
+  committed?: true;
   status: number;
   /** The answer's body (none for a 304). */
   response?: unknown;
@@ -26,6 +33,8 @@ export type OperationExamples = Readonly<Record<string, Readonly<Record<string, 
 
 /** The backlog every example runs on: the dictionary of SPEC section 1. */
 export const EXAMPLE_BACKLOG = SPEC_EXAMPLE;
+
+export { EXAMPLE_FIRST_REVISION };
 
 /** What each parameter means, and what leaving an optional one out does. */
 export const PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -37,6 +46,9 @@ export const PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
   bug_id:
     'The bug whose blocked epics to list (404 when no epic reports it). Left out: every epic whose status is `blocked`, with `"bug": null`.',
   slug: 'The last part of a problem `type` URI.',
+  after:
+    'A seq (a revision, the ETag of a backlog read): the events after it. Left out: from the oldest kept (the stream: live from now).',
+  limit: 'Events in the page, 1 to 1000. Left out: 100.',
 };
 
 const problem = (title: string, status: number, detail: string, errors?: unknown) => ({
@@ -165,9 +177,19 @@ export function addOpenApiExamples<T>(document: T, examples: OperationExamples =
 /** The request of an example, as a line of Markdown (and its body). */
 export function requestOf(method: string, path: string, example: ExampleCase): string {
   const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(example.params?.[name] ?? ''));
-  const query = new URLSearchParams(example.query ?? {}).toString();
+  const query = queryString(example.query);
   const body = example.body === undefined ? '' : ` with the body \`${JSON.stringify(example.body)}\``;
-  return `Request: \`${method.toUpperCase()} ${url}${query ? `?${query}` : ''}\`${body}`;
+  const headers = Object.entries(example.headers ?? {})
+    .map(([name, value]) => ` with the header \`${name}: ${value}\``)
+    .join('');
+  return `Request: \`${method.toUpperCase()} ${url}${query ? `?${query}` : ''}\`${headers}${body}`;
+}
+
+/** The query string of an example, e.g. `after=1764505000122&limit=10`. */
+export function queryString(query: ExampleCase['query']): string {
+  return new URLSearchParams(
+    Object.entries(query ?? {}).map(([name, value]) => [name, String(value)] as [string, string]),
+  ).toString();
 }
 
 /**
@@ -183,7 +205,7 @@ function describeOperation(
   const accepted = cases.filter(([, example]) => example.status < 400);
   for (const parameter of operation.parameters ?? []) {
     parameter.description = PARAMETER_DESCRIPTIONS[parameter.name] ?? parameter.description;
-    const where = parameter.in === 'path' ? 'params' : 'query';
+    const where = parameter.in === 'path' ? 'params' : parameter.in === 'header' ? 'headers' : 'query';
     const values = named(accepted, (example) => example[where]?.[parameter.name]);
     // `example` (hoisted from the schema) and `examples` are mutually exclusive.
     delete parameter.example;

@@ -5,6 +5,7 @@ import {
   CommitOutcomeUnknown,
   DomainError,
   type DomainErrorCode,
+  EventsPruned,
   RevisionMismatch,
   StoreBusy,
   StoreUnavailable,
@@ -42,6 +43,7 @@ const STATUS_TITLES: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   409: 'Conflict',
+  410: 'Events pruned',
   413: 'Payload too large',
   415: 'Unsupported media type',
   429: 'Too many requests',
@@ -79,6 +81,7 @@ function registerProblemHandler(app: FastifyInstance): void {
     if (error instanceof RevisionMismatch) {
       return sendProblem(reply, 412, 'Precondition failed', `${error.message}; nothing was written`);
     }
+    if (error instanceof EventsPruned) return sendProblem(reply, 410, 'Events pruned', eventsPrunedDetail(error));
     if (error instanceof HttpProblem) {
       reply.headers(error.headers);
       return sendProblem(reply, error.status, error.title, error.message);
@@ -101,6 +104,10 @@ function registerProblemHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 404, 'Not found', `No route ${request.method} ${request.url.split('?')[0]}`),
   );
+}
+
+export function eventsPrunedDetail(error: EventsPruned): string {
+  return `Events after seq ${error.after} are no longer all kept: the oldest after still answered is ${error.since}. Read the backlog again and follow the events after its revision`;
 }
 
 /** What a 503 promises: only an unconfirmed commit may have been written. Internals (paths, hosts) stay in the log. */

@@ -138,6 +138,12 @@ const TYPES: readonly ProblemType[] = [
       'This client sent more requests than the rate limit allows (`RATE_LIMIT_MAX` per minute); retry after the seconds of the `Retry-After` header.',
   },
   {
+    title: 'Events pruned',
+    status: 410,
+    description:
+      'Some events after the `after` asked for are no longer kept (older than `EVENTS_RETENTION_DAYS`, or written before the store kept events); the detail names the oldest `after` still answered. Events were missed: read the backlog again (GET /v1/backlog), then follow the events after its ETag (its revision).',
+  },
+  {
     title: 'Precondition failed',
     status: 412,
     description:

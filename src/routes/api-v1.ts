@@ -4,6 +4,7 @@ import { fairTurns } from '../http/fair-turns.js';
 import { backlogRoutes } from './backlog.js';
 import { bugRoutes } from './bugs.js';
 import { epicRoutes } from './epics.js';
+import { eventRoutes } from './events.js';
 import { taskRoutes } from './tasks.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -21,7 +22,8 @@ async function apiV1Routes(v1: FastifyInstance): Promise<void> {
     }
     // Every route answers with the revision it read or wrote as its ETag (http/backlog-requests.ts),
     // and its reads answer 304 to a matching If-None-Match: the OpenAPI document says so.
-    route.config = { ...route.config, etag: true };
+    // An open event stream has no revision (routes/events.ts): it says so with `etag: false`.
+    route.config = { ...route.config, etag: route.config?.etag ?? true };
   });
   // Clients revalidate with the ETag: no cache may answer a stale backlog (errors included).
   v1.addHook('onRequest', async (_request, reply) => {
@@ -33,6 +35,7 @@ async function apiV1Routes(v1: FastifyInstance): Promise<void> {
   await v1.register(epicRoutes);
   await v1.register(taskRoutes);
   await v1.register(bugRoutes);
+  await v1.register(eventRoutes);
 }
 
 export const apiV1 = fp(apiV1Routes, {
@@ -47,5 +50,7 @@ export const apiV1 = fp(apiV1Routes, {
     'openapi',
     'api-key-auth',
     'route-methods',
+    'metrics',
+    'event-hub',
   ],
 });

@@ -6,6 +6,7 @@ import {
   bugsOfEpic,
   createEpic,
   deleteEpic,
+  EpicNotFound,
   epicsBlockedByBug,
   epicsWithBlockedStatus,
   epicView,
@@ -27,6 +28,7 @@ import {
   NewEpicSchema,
   StatusSchema,
 } from '../schemas/backlog-schemas.js';
+import { HistorySchema } from '../schemas/event-schemas.js';
 import { mutationResponses, withProblems } from '../schemas/problem-schemas.js';
 
 const tags = ['epics'];
@@ -148,6 +150,29 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
           created: () => `/v1/${type === 'task' ? 'tasks' : 'bugs'}/${segment(id)}`,
         },
       );
+    },
+  );
+
+  app.get(
+    '/epics/:epicId/history',
+    {
+      schema: {
+        operationId: 'getEpicHistory',
+        summary: 'The status timeline of the epic, oldest first (a deleted epic’s too)',
+        tags,
+        params: epicParams,
+        response: withProblems({ 200: HistorySchema }),
+      },
+    },
+    async (request, reply) => {
+      const { epicId } = request.params;
+      return answerRead(app, request, reply, ({ backlog }) => {
+        const exists = backlog.epics.has(epicId);
+        return app.store.history(epicId).then((history) => {
+          if (!exists && history.length === 0) throw new EpicNotFound(epicId);
+          return history;
+        });
+      });
     },
   );
 

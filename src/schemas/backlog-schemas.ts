@@ -94,10 +94,32 @@ export const EpicViewSchema = z
   })
   .meta({ id: 'EpicView' });
 
-export const EpicDetailSchema = EpicViewSchema.extend({ parents: list(z.string()) }).meta({
+const count = z.number().int().min(0);
+
+export const ProgressSchema = z
+  .object({
+    tasksDone: count.meta({ description: 'Tasks marked done (DELETE /v1/tasks/{taskId}) and not added again.' }),
+    tasksOpen: count,
+    bugsFixed: count.meta({ description: 'Bugs marked fixed (DELETE /v1/bugs/{bugId}) and not reported again.' }),
+    bugsOpen: count,
+  })
+  .meta({
+    id: 'Progress',
+    description: 'Over the epic and every epic it reaches, each task and each bug counted once.',
+  });
+
+export const EpicDetailSchema = EpicViewSchema.extend({ parents: list(z.string()), progress: ProgressSchema }).meta({
   id: 'EpicDetail',
   examples: [
-    { id: 'EpicB', status: 'wip', tasks: ['TaskB1', 'TaskB2'], bugs: ['BugB1'], epics: [], parents: ['EpicA'] },
+    {
+      id: 'EpicB',
+      status: 'wip',
+      tasks: ['TaskB1', 'TaskB2'],
+      bugs: ['BugB1'],
+      epics: [],
+      parents: ['EpicA'],
+      progress: { tasksDone: 0, tasksOpen: 2, bugsFixed: 0, bugsOpen: 1 },
+    },
   ],
 });
 

@@ -12,7 +12,7 @@ export interface RouteCase {
   success: 200 | 201;
 }
 
-/** One succeeding request for every route of SPEC section 3, on the SPEC example. */
+/** One succeeding request for every route of SPEC sections 3 and 8 but the stream, on the SPEC example. */
 export const API_ROUTES: readonly RouteCase[] = [
   { method: 'GET', path: '/v1/backlog', url: '/v1/backlog', success: 200 },
   { method: 'POST', path: '/v1/backlog', url: '/v1/backlog', body: { EpicF: { Tasks: ['TaskF1'] } }, success: 200 },
@@ -47,7 +47,12 @@ export const API_ROUTES: readonly RouteCase[] = [
   { method: 'POST', path: '/v1/bugs', url: '/v1/bugs', body: { id: 'BugB1', epic: 'EpicC' }, success: 201 },
   { method: 'DELETE', path: '/v1/bugs/{bugId}', url: '/v1/bugs/BugE1', success: 200 },
   { method: 'GET', path: '/v1/bugs/{bugId}/blocked-epics', url: '/v1/bugs/BugB1/blocked-epics', success: 200 },
+  { method: 'GET', path: '/v1/events', url: '/v1/events?limit=10', success: 200 },
+  { method: 'GET', path: '/v1/epics/{epicId}/history', url: '/v1/epics/EpicA/history', success: 200 },
 ];
+
+/** The route that answers no JSON but a stream that never ends (test/http/event-stream.test.ts). */
+export const STREAM_ROUTE = 'GET /v1/events/stream';
 
 export const MUTATIONS = API_ROUTES.filter((route) => route.method !== 'GET');
 export const READS = API_ROUTES.filter((route) => route.method === 'GET');
