@@ -23,17 +23,18 @@ export function backlogView(backlog: Backlog): BacklogView {
   return { epics: [...backlog.epics.values()].map((epic) => epicViewOf(epic, backlog.status(epic.id))) };
 }
 
+/** One epic with its parents: costs what it touches, not the backlog's size. */
+export function epicView(backlog: Backlog, epicId: string): EpicView & { readonly parents: readonly string[] } {
+  return { ...epicViewOf(backlog.epic(epicId), backlog.status(epicId)), parents: parentsOf(backlog, epicId) };
+}
+
 export interface EpicDetail extends EpicView {
   readonly parents: readonly string[];
   /** Over the epic and every epic it reaches (SPEC section 8). */
   readonly progress: Progress;
 }
 
-/** One epic with its parents and progress: costs what it touches, not the backlog's size. */
-export function epicView(backlog: Backlog, epicId: string): EpicDetail {
-  return {
-    ...epicViewOf(backlog.epic(epicId), backlog.status(epicId)),
-    parents: parentsOf(backlog, epicId),
-    progress: progressOf(backlog, epicId),
-  };
+/** GET /v1/epics/{epicId}: the epic with its parents and its progress; costs what the epic reaches. */
+export function epicDetail(backlog: Backlog, epicId: string): EpicDetail {
+  return { ...epicView(backlog, epicId), progress: progressOf(backlog, epicId) };
 }

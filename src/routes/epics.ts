@@ -7,9 +7,9 @@ import {
   createEpic,
   deleteEpic,
   EpicNotFound,
+  epicDetail,
   epicsBlockedByBug,
   epicsWithBlockedStatus,
-  epicView,
   linkEpics,
   unlinkEpics,
 } from '../domain/index.js';
@@ -107,7 +107,7 @@ export const epicRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      answerRead(app, request, reply, ({ backlog }) => epicView(backlog, request.params.epicId)),
+      answerRead(app, request, reply, ({ backlog }) => epicDetail(backlog, request.params.epicId)),
   );
 
   app.delete(

@@ -97,7 +97,7 @@ describe('POST /v1/epics', () => {
 });
 
 describe('GET /v1/epics/{epicId}', () => {
-  it('answers the epic with its status and parents', async () => {
+  it('answers the epic with its status, parents and progress', async () => {
     const http = await seeded();
     await http.post('/v1/epics', { id: 'EpicF', epics: ['EpicB'] });
     const response = await http.get('/v1/epics/EpicB');
@@ -109,6 +109,7 @@ describe('GET /v1/epics/{epicId}', () => {
       bugs: ['BugB1'],
       epics: [],
       parents: ['EpicA', 'EpicF'],
+      progress: { tasksDone: 0, tasksOpen: 2, bugsFixed: 0, bugsOpen: 1 },
     });
   });
 
