@@ -7,12 +7,12 @@ import { createMemoryStore } from './memory-store.js';
 /** The store the configuration asks for. */
 export async function createStore(config: StoreConfig, logger: FastifyBaseLogger): Promise<BacklogStore> {
   // Every store prunes its events by EVENTS_RETENTION_DAYS (SPEC section 8).
-  const events = { eventsRetentionMs: config.eventsRetentionMs };
+  const { eventsRetentionMs } = config;
   switch (config.kind) {
     case 'memory':
       return createMemoryStore(undefined, {
         queueWaitMs: config.queueWaitMs,
-        eventsRetentionMs: config.eventsRetentionMs,
+        eventsRetentionMs,
       });
     case 'file':
       logger.info({ dataDir: config.dataDir }, 'using the embedded store');
@@ -21,7 +21,7 @@ export async function createStore(config: StoreConfig, logger: FastifyBaseLogger
         minFreeBytes: config.minFreeBytes,
         journalLimitBytes: config.journalLimitBytes,
         queueWaitMs: config.queueWaitMs,
-        ...events,
+        eventsRetentionMs,
         logger,
       });
     case 'mongodb': {
@@ -31,8 +31,9 @@ export async function createStore(config: StoreConfig, logger: FastifyBaseLogger
         dbName: config.dbName,
         timeoutMs: config.timeoutMs,
         queueWaitMs: config.queueWaitMs,
+        eventsRetentionMs,
         // How often this replica looks for the commits of other replicas (EVENTS_POLL_MS).
-        ...{ ...events, eventsPollMs: config.eventsPollMs },
+        eventsPollMs: config.eventsPollMs,
         logger,
       });
     }
