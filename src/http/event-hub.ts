@@ -152,8 +152,11 @@ export function createEventHub(options: EventHubOptions) {
     return true;
   }
 
+  /** Ends the stream; a client whose socket is full would never take the end: it is cut. */
   function end(stream: Stream): void {
-    if (remove(stream)) stream.res.end();
+    if (!remove(stream)) return;
+    stream.res.end();
+    if (stream.res.writableNeedDrain) stream.res.destroy();
   }
 
   function drop(stream: Stream, why: string): void {
@@ -198,11 +201,20 @@ export function createEventHub(options: EventHubOptions) {
     }
   }
 
-  async function ensureStarted(): Promise<void> {
-    if (lastSeq !== undefined) return;
-    const revision = await store.read(({ revision }) => revision);
-    lastSeq ??= Math.max(revision, announced);
-    announced = Math.max(announced, lastSeq);
+  let starting: Promise<void> | undefined;
+  /** Reads the revision the hub starts from, once; a failed read is tried again by the next stream. */
+  function ensureStarted(): Promise<void> {
+    if (lastSeq !== undefined) return Promise.resolve();
+    starting ??= store
+      .read(({ revision }) => revision)
+      .then((revision) => {
+        lastSeq ??= Math.max(revision, announced);
+        announced = Math.max(announced, lastSeq);
+      })
+      .finally(() => {
+        starting = undefined;
+      });
+    return starting;
   }
 
   function drained(res: ServerResponse): Promise<void> {
@@ -218,11 +230,13 @@ export function createEventHub(options: EventHubOptions) {
   }
 
   return {
-    /** Starts watching the store, from its current revision (or from the first stream's, while it is unreachable). */
-    async start(): Promise<void> {
+    /**
+     * Starts watching the store, from its current revision. Never waits for the store:
+     * an unreachable one is /readyz's to report, and the first stream reads the revision then.
+     */
+    start(): void {
       unwatch = store.watch(onCommit);
-      // An unreachable store is /readyz's to report; the first stream reads the revision then.
-      await ensureStarted().catch(() => {});
+      ensureStarted().catch(() => {});
     },
 
     get size(): number {
@@ -297,7 +311,7 @@ export const eventHub = fp<EventStreamOptions>(
   async (app, options) => {
     const hub = createEventHub({ ...options, store: app.store, metrics: app.eventMetrics, log: app.log });
     app.decorate('eventHub', hub);
-    app.addHook('onReady', () => hub.start());
+    app.addHook('onReady', async () => hub.start());
     app.addHook('preClose', async () => hub.close());
   },
   { name: 'event-hub', dependencies: ['store', 'metrics'] },

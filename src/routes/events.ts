@@ -78,6 +78,8 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
           'cache-control': 'no-cache',
           // nginx and its kin would buffer the stream otherwise.
           'x-accel-buffering': 'no',
+          // The connection ends with the stream: nothing waits on it after a shutdown.
+          connection: 'close',
         };
         res.writeHead(200, headers);
         res.flushHeaders();
