@@ -10,6 +10,7 @@ interface EpicDetail {
   bugs: string[];
   epics: string[];
   parents: string[];
+  progress: { tasksDone: number; tasksOpen: number; bugsFixed: number; bugsOpen: number };
 }
 
 const path = (id: string) => encodeURIComponent(id);
@@ -61,3 +62,12 @@ Then('the epic {string} has the tasks {string}', async function (this: BacklogWo
 Then('the parents of {string} are {string}', async function (this: BacklogWorld, id: string, parents: string) {
   assert.deepEqual((await epic(this, id)).parents, idList(parents));
 });
+
+Then(
+  'the progress of {string} is {int} of {int} tasks done and {int} of {int} bugs fixed',
+  async function (this: BacklogWorld, id: string, done: number, tasks: number, fixed: number, bugs: number) {
+    const { progress } = await epic(this, id);
+    assert.deepEqual({ done: progress.tasksDone, tasks: progress.tasksDone + progress.tasksOpen }, { done, tasks });
+    assert.deepEqual({ fixed: progress.bugsFixed, bugs: progress.bugsFixed + progress.bugsOpen }, { fixed, bugs });
+  },
+);

@@ -18,16 +18,25 @@ export interface RequestOptions {
   contentType?: string;
 }
 
+/** In process, every request is made with this key, named IN_PROCESS_ACTOR: events record the name. */
+const IN_PROCESS_KEY = 'cucumber-features-key';
+const IN_PROCESS_ACTOR = 'manager';
+
 /**
  * One scenario: the service under test and its last answer. In process by default
- * (app.inject on a fresh app and store); against a running server when BASE_URL is
- * set, with `Authorization: Bearer $API_KEY` when API_KEY is set.
+ * (app.inject on a fresh app and store, every request made with a key named `manager`);
+ * against a running server when BASE_URL is set, with `Authorization: Bearer $API_KEY`
+ * when API_KEY is set (its name is API_ACTOR, by default `key-1`: the server's only key).
  */
 export class BacklogWorld extends World {
   app: FastifyInstance | undefined;
   store: BacklogStore | undefined;
   readonly baseUrl = process.env.BASE_URL?.replace(/\/+$/, '');
-  readonly apiKey = process.env.API_KEY;
+  readonly apiKey = this.baseUrl ? process.env.API_KEY : IN_PROCESS_KEY;
+  /** The name events record for the requests of this world (null: auth off). */
+  readonly actor = this.baseUrl ? (process.env.API_ACTOR ?? (process.env.API_KEY ? 'key-1' : null)) : IN_PROCESS_ACTOR;
+  /** The revision the scenario started from: on a shared server, earlier scenarios' events come before it. */
+  startRevision = 0;
   last: Answer | undefined;
   /** The export saved by a Given step, to check that a refused request wrote nothing. */
   savedExport: string | undefined;
@@ -87,14 +96,21 @@ setDefaultTimeout(10_000);
 
 Before(async function (this: BacklogWorld) {
   if (this.baseUrl) {
-    await this.sendOk('PUT', '/v1/backlog', { body: {} });
+    const reset = await this.sendOk('PUT', '/v1/backlog', { body: {} });
+    this.startRevision = Number(JSON.parse(reset.headers.etag ?? '0'));
     return;
   }
   this.store = await createTestStore();
   this.app = await buildApp({
     // Load shedding off: a busy CI machine must not turn a scenario's request into a 503
     // (test/hostile/overload.test.ts tests the shedding itself).
-    config: loadConfig({ STORE: 'memory', LOG_LEVEL: 'silent', NODE_ENV: 'test', MAX_EVENT_LOOP_DELAY_MS: '0' }),
+    config: loadConfig({
+      STORE: 'memory',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+      API_KEYS: `${IN_PROCESS_ACTOR}:${IN_PROCESS_KEY}`,
+    }),
     store: this.store,
   });
 });
