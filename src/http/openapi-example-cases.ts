@@ -12,6 +12,42 @@ const VIEW = {
 };
 const EXAMPLE_VIEWS = [VIEW.EpicA, VIEW.EpicB, VIEW.EpicC, VIEW.EpicD, VIEW.EpicE];
 
+/** The 400 of a path parameter whose id starts with a space: ` ${id}`. */
+function leadingSpace(param: string, id: string) {
+  const message = `id " ${id}" must not start or end with white space`;
+  return {
+    summary: 'An id with a leading space',
+    params: { [param]: ` ${id}` },
+    status: 400,
+    response: {
+      type: '/problems/invalid-request',
+      title: 'Invalid request',
+      status: 400,
+      detail: `params/${param}: ${message}`,
+      errors: [{ in: 'params', path: `/${param}`, message }],
+    },
+  };
+}
+
+/** The 404 of an epic that does not exist, EpicZ. */
+const EPIC_Z_NOT_FOUND = {
+  type: '/problems/epic-not-found',
+  title: 'Epic not found',
+  status: 404,
+  detail: 'Epic "EpicZ" does not exist',
+};
+
+/** The 400 of a query parameter refused with `message`. */
+function invalidQuery(param: string, message: string) {
+  return {
+    type: '/problems/invalid-request',
+    title: 'Invalid request',
+    status: 400,
+    detail: `querystring/${param}: ${message}`,
+    errors: [{ in: 'querystring', path: `/${param}`, message }],
+  };
+}
+
 /** The revision of the new store the examples of events run on; importing the example backlog commits the next. */
 export const EXAMPLE_FIRST_REVISION = 1764505000122;
 
@@ -249,28 +285,12 @@ export const OPERATION_EXAMPLES: OperationExamples = {
         progress: { tasksDone: 0, tasksOpen: 2, bugsFixed: 0, bugsOpen: 1 },
       },
     },
-    invalid: {
-      summary: 'An id with a leading space',
-      params: { epicId: ' EpicB' },
-      status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'params/epicId: id " EpicB" must not start or end with white space',
-        errors: [{ in: 'params', path: '/epicId', message: 'id " EpicB" must not start or end with white space' }],
-      },
-    },
+    invalid: leadingSpace('epicId', 'EpicB'),
     notFound: {
       summary: 'An epic that does not exist',
       params: { epicId: 'EpicZ' },
       status: 404,
-      response: {
-        type: '/problems/epic-not-found',
-        title: 'Epic not found',
-        status: 404,
-        detail: 'Epic "EpicZ" does not exist',
-      },
+      response: EPIC_Z_NOT_FOUND,
     },
   },
   deleteEpic: {
@@ -280,28 +300,12 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 200,
       response: { epics: [VIEW.EpicA, VIEW.EpicB, VIEW.EpicC, VIEW.EpicE] },
     },
-    invalid: {
-      summary: 'An id with a leading space',
-      params: { epicId: ' EpicD' },
-      status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'params/epicId: id " EpicD" must not start or end with white space',
-        errors: [{ in: 'params', path: '/epicId', message: 'id " EpicD" must not start or end with white space' }],
-      },
-    },
+    invalid: leadingSpace('epicId', 'EpicD'),
     notFound: {
       summary: 'An epic that does not exist',
       params: { epicId: 'EpicZ' },
       status: 404,
-      response: {
-        type: '/problems/epic-not-found',
-        title: 'Epic not found',
-        status: 404,
-        detail: 'Epic "EpicZ" does not exist',
-      },
+      response: EPIC_Z_NOT_FOUND,
     },
   },
   addItemToEpic: {
@@ -338,12 +342,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       params: { epicId: 'EpicZ' },
       body: { type: 'task', id: 'TaskZ1' },
       status: 404,
-      response: {
-        type: '/problems/epic-not-found',
-        title: 'Epic not found',
-        status: 404,
-        detail: 'Epic "EpicZ" does not exist',
-      },
+      response: EPIC_Z_NOT_FOUND,
     },
     conflict: {
       summary: 'A task already in another epic',
@@ -365,28 +364,12 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 200,
       response: [{ id: 'BugB1', epics: ['EpicB'] }],
     },
-    invalid: {
-      summary: 'An id with a leading space',
-      params: { epicId: ' EpicA' },
-      status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'params/epicId: id " EpicA" must not start or end with white space',
-        errors: [{ in: 'params', path: '/epicId', message: 'id " EpicA" must not start or end with white space' }],
-      },
-    },
+    invalid: leadingSpace('epicId', 'EpicA'),
     notFound: {
       summary: 'An epic that does not exist',
       params: { epicId: 'EpicZ' },
       status: 404,
-      response: {
-        type: '/problems/epic-not-found',
-        title: 'Epic not found',
-        status: 404,
-        detail: 'Epic "EpicZ" does not exist',
-      },
+      response: EPIC_Z_NOT_FOUND,
     },
   },
   addBugToEpic: {
@@ -423,12 +406,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       params: { epicId: 'EpicZ' },
       body: { id: 'BugZ1' },
       status: 404,
-      response: {
-        type: '/problems/epic-not-found',
-        title: 'Epic not found',
-        status: 404,
-        detail: 'Epic "EpicZ" does not exist',
-      },
+      response: EPIC_Z_NOT_FOUND,
     },
     conflict: {
       summary: 'A bug the epic reports already',
@@ -480,12 +458,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       params: { epicId: 'EpicE' },
       body: { id: 'EpicZ' },
       status: 404,
-      response: {
-        type: '/problems/epic-not-found',
-        title: 'Epic not found',
-        status: 404,
-        detail: 'Epic "EpicZ" does not exist',
-      },
+      response: EPIC_Z_NOT_FOUND,
     },
     conflict: {
       summary: 'A link that would form a cycle',
@@ -582,12 +555,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'An epic that does not exist',
       body: { id: 'TaskZ1', epic: 'EpicZ' },
       status: 404,
-      response: {
-        type: '/problems/epic-not-found',
-        title: 'Epic not found',
-        status: 404,
-        detail: 'Epic "EpicZ" does not exist',
-      },
+      response: EPIC_Z_NOT_FOUND,
     },
     conflict: {
       summary: 'A task already in another epic',
@@ -616,18 +584,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
         ],
       },
     },
-    invalid: {
-      summary: 'An id with a leading space',
-      params: { taskId: ' TaskA1' },
-      status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'params/taskId: id " TaskA1" must not start or end with white space',
-        errors: [{ in: 'params', path: '/taskId', message: 'id " TaskA1" must not start or end with white space' }],
-      },
-    },
+    invalid: leadingSpace('taskId', 'TaskA1'),
     notFound: {
       summary: 'A task that does not exist',
       params: { taskId: 'TaskZ1' },
@@ -684,12 +641,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'An epic that does not exist',
       body: { id: 'BugZ1', epic: 'EpicZ' },
       status: 404,
-      response: {
-        type: '/problems/epic-not-found',
-        title: 'Epic not found',
-        status: 404,
-        detail: 'Epic "EpicZ" does not exist',
-      },
+      response: EPIC_Z_NOT_FOUND,
     },
     conflict: {
       summary: 'A bug the epic reports already',
@@ -718,18 +670,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
         ],
       },
     },
-    invalid: {
-      summary: 'An id with a leading space',
-      params: { bugId: ' BugE1' },
-      status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'params/bugId: id " BugE1" must not start or end with white space',
-        errors: [{ in: 'params', path: '/bugId', message: 'id " BugE1" must not start or end with white space' }],
-      },
-    },
+    invalid: leadingSpace('bugId', 'BugE1'),
     notFound: {
       summary: 'A bug no epic reports',
       params: { bugId: 'BugZ1' },
@@ -756,18 +697,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
         highest: ['EpicA'],
       },
     },
-    invalid: {
-      summary: 'An id with a leading space',
-      params: { bugId: ' BugB1' },
-      status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'params/bugId: id " BugB1" must not start or end with white space',
-        errors: [{ in: 'params', path: '/bugId', message: 'id " BugB1" must not start or end with white space' }],
-      },
-    },
+    invalid: leadingSpace('bugId', 'BugB1'),
     notFound: {
       summary: 'A bug no epic reports',
       params: { bugId: 'BugZ1' },
@@ -792,13 +722,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A page over 1000 events',
       query: { limit: 5000 },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'querystring/limit: Too big: expected number to be <=1000',
-        errors: [{ in: 'querystring', path: '/limit', message: 'Too big: expected number to be <=1000' }],
-      },
+      response: invalidQuery('limit', 'Too big: expected number to be <=1000'),
     },
     gone: {
       summary: 'After a seq whose next events are no longer kept',
@@ -825,13 +749,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'An after that is not a seq',
       query: { after: 'yesterday' },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'querystring/after: Invalid input: expected number, received NaN',
-        errors: [{ in: 'querystring', path: '/after', message: 'Invalid input: expected number, received NaN' }],
-      },
+      response: invalidQuery('after', 'Invalid input: expected number, received NaN'),
     },
     gone: {
       summary: 'After a seq whose next events are no longer kept: 410 before the stream opens',
@@ -849,29 +767,13 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       status: 200,
       response: [{ seq: IMPORT_SEQ, at: IMPORT_AT, from: null, to: 'wip', actor: null }],
     },
-    invalid: {
-      summary: 'An id with a leading space',
-      params: { epicId: ' EpicB' },
-      status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'params/epicId: id " EpicB" must not start or end with white space',
-        errors: [{ in: 'params', path: '/epicId', message: 'id " EpicB" must not start or end with white space' }],
-      },
-    },
+    invalid: leadingSpace('epicId', 'EpicB'),
     notFound: {
       summary: 'An epic that neither exists nor has a history',
       params: { epicId: 'EpicZ' },
       committed: true,
       status: 404,
-      response: {
-        type: '/problems/epic-not-found',
-        title: 'Epic not found',
-        status: 404,
-        detail: 'Epic "EpicZ" does not exist',
-      },
+      response: EPIC_Z_NOT_FOUND,
     },
   },
   getLiveness: { ok: { summary: 'Up', status: 200, response: { status: 'ok' } } },
