@@ -114,3 +114,12 @@ if (process.env.BENCH_SKIP_HTTP !== 'true') {
   const result = spawnSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
   process.exitCode = result.status ?? 1;
 }
+
+// Event streams and the cost of events (bench/event-stream.ts, also `npm run bench:stream`);
+// BENCH_SKIP_STREAM=true skips it.
+if (process.env.BENCH_SKIP_STREAM !== 'true') {
+  console.log('');
+  const script = new URL('./event-stream.ts', import.meta.url).pathname;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
+  if (result.status !== 0) process.exitCode = result.status ?? 1;
+}
