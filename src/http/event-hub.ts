@@ -97,7 +97,9 @@ export function createEventHub(options: EventHubOptions) {
         const page: EventPage = await store.events(lastSeq, MAX_EVENTS_PAGE);
         if (page.events.length === 0) break;
         for (const event of page.events) {
-          for (const stream of streams) deliver(stream, event);
+          // Serialised once, written to every stream.
+          const message = sseMessage(event);
+          for (const stream of streams) deliver(stream, event, message);
           lastSeq = event.seq;
         }
       }
@@ -119,26 +121,26 @@ export function createEventHub(options: EventHubOptions) {
     }
   }
 
-  function deliver(stream: Stream, event: BacklogEvent): void {
+  function deliver(stream: Stream, event: BacklogEvent, message: string): void {
     if (stream.pending) {
       stream.pending.push(event);
       if (stream.pending.length > maxPendingEvents) drop(stream, 'too many live events while catching up');
       return;
     }
-    write(stream, event);
+    write(stream, event, message);
   }
 
   /**
    * Writes the event unless the stream had it. The bound applies to what was
    * unsent before it: one event larger than the bound (a big import) still goes.
    */
-  function write(stream: Stream, event: BacklogEvent): void {
+  function write(stream: Stream, event: BacklogEvent, message = sseMessage(event)): void {
     if (event.seq <= stream.lastSent) return;
     if (stream.res.writableLength > maxBufferedBytes) {
       drop(stream, 'its unsent bytes passed the bound');
       return;
     }
-    stream.res.write(sseMessage(event));
+    stream.res.write(message);
     stream.lastSent = event.seq;
   }
 
