@@ -108,6 +108,20 @@ describe('GET /v1/events/stream', () => {
     expect(eventsOf(both).map((message) => Number(message.id))).toEqual([last]);
   });
 
+  it('streams the commits another replica makes on the same store, which this one only learns of by watching it', async () => {
+    const store = createMemoryStore();
+    const streaming = await serve({}, { store });
+    const other = await serve({}, { store });
+    const stream = await open(streaming);
+    const seq = await createEpic(other, 'FromTheOther');
+    const message = await stream.waitFor(isEvent(seq));
+    expect(eventOfMessage<BacklogEvent>(message).changes).toEqual([
+      { epic: 'FromTheOther', from: null, to: 'completed' },
+    ]);
+    expect(await metric(other, 'backlog_events_written_total')).toBe(1);
+    expect(await metric(streaming, 'backlog_events_written_total')).toBe(0);
+  });
+
   it('starts live without Last-Event-ID or after', async () => {
     const app = await serve();
     const before = await createEpic(app, 'Old');
