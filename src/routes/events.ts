@@ -66,6 +66,8 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
           { 'retry-after': String(FULL_RETRY_AFTER_S) },
         );
       }
+      // HEAD (Fastify answers it with this handler): the head of a stream, and no stream held open.
+      if (request.method === 'HEAD') return reply.type('text/event-stream; charset=utf-8').send('');
       const lastEventId = request.headers['last-event-id'];
       const after = lastEventId === undefined ? request.query.after : Number(lastEventId);
       const res = reply.raw;

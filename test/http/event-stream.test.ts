@@ -122,6 +122,15 @@ describe('GET /v1/events/stream', () => {
     expect(await metric(streaming, 'backlog_events_written_total')).toBe(0);
   });
 
+  it('answers HEAD with the head of a stream, holding nothing open', async () => {
+    const app = await serve();
+    const head = await app.inject({ method: 'HEAD', url: '/v1/events/stream' });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(head.body).toBe('');
+    expect(app.eventHub.size).toBe(0);
+  });
+
   it('starts live without Last-Event-ID or after', async () => {
     const app = await serve();
     const before = await createEpic(app, 'Old');
