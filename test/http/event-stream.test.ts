@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -19,9 +20,13 @@ afterEach(async () => {
 /** The service listening on 127.0.0.1, on a port of its own. */
 async function serve(
   env: Record<string, string> = {},
-  { store = createMemoryStore(), streamBufferBytes }: { store?: BacklogStore; streamBufferBytes?: number } = {},
+  {
+    store = createMemoryStore(),
+    streamBufferBytes,
+    logger,
+  }: { store?: BacklogStore; streamBufferBytes?: number; logger?: FastifyBaseLogger } = {},
 ) {
-  const app = await buildApp({ config: loadConfig({ ...TEST_ENV, ...env }), store, streamBufferBytes });
+  const app = await buildApp({ config: loadConfig({ ...TEST_ENV, ...env }), store, streamBufferBytes, logger });
   apps.push(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   return app;
@@ -196,6 +201,35 @@ describe('GET /v1/events/stream', () => {
     const received = eventsOf(fast).map((message) => Number(message.id));
     expect(received).toEqual(Array.from({ length: received.length }, (_, i) => (received[0] as number) + i));
     expect(received.at(-1)).toBe(next);
+  });
+
+  it('drops a client whose socket stays full for four heartbeats, under the byte bound', async () => {
+    const app = await serve({ EVENTS_HEARTBEAT_MS: '20' }, { streamBufferBytes: 256 * 2 ** 20 });
+    await open(app, '/v1/events/stream', {}, { paused: true });
+    const many = (tasks: boolean) =>
+      Object.fromEntries(Array.from({ length: 4000 }, (_, i) => [`Epic${i}`, { Tasks: tasks ? [`T${i}`] : [] }]));
+    for (let i = 0; i < 80 && app.eventHub.size === 1; i++) {
+      expect((await app.inject({ method: 'PUT', url: '/v1/backlog', payload: many(i % 2 === 0) })).statusCode).toBe(
+        200,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await waitUntil(() => app.eventHub.size === 0, 2000);
+    expect(await metric(app, 'backlog_event_stream_drops_total')).toBe(1);
+  });
+
+  it('writes the one log line of a stream when it ends, with its actor', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const app = await serve({ API_KEYS: 'watcher:w-s3cret', AUTH_READS: 'true' }, { logger });
+    const stream = await open(app, '/v1/events/stream', { authorization: 'Bearer w-s3cret' });
+    expect(stream.status).toBe(200);
+    const streamLines = () => lines.filter((line) => line.route === '/v1/events/stream');
+    expect(streamLines()).toEqual([]);
+    stream.close();
+    await waitUntil(() => streamLines().length === 1);
+    expect(streamLines()[0]).toMatchObject({ msg: 'request completed', status: 200, actor: 'watcher' });
+    expect(JSON.stringify(lines)).not.toContain('w-s3cret');
   });
 
   it('refuses a stream past EVENTS_MAX_CLIENTS with a 503 problem and Retry-After', async () => {
