@@ -136,6 +136,16 @@ describe('GET /v1/events/stream', () => {
     expect(app.eventHub.size).toBe(0);
   });
 
+  it('carries the headers of every answer: CORS for a listed origin, the request id, the security headers', async () => {
+    const app = await serve({ CORS_ORIGINS: 'https://board.example' });
+    const stream = await open(app, '/v1/events/stream', { origin: 'https://board.example', 'x-request-id': 'sse-1' });
+    expect(stream.status).toBe(200);
+    expect(stream.headers['access-control-allow-origin']).toBe('https://board.example');
+    expect(stream.headers['x-request-id']).toBe('sse-1');
+    expect(stream.headers['x-content-type-options']).toBe('nosniff');
+    expect(stream.headers['x-accel-buffering']).toBe('no');
+  });
+
   it('starts live without Last-Event-ID or after', async () => {
     const app = await serve();
     const before = await createEpic(app, 'Old');
