@@ -175,8 +175,8 @@ async function refreshBug(bug) {
 const extrasQueue = api.loadQueue(4);
 /** @type {Set<string>} */
 const asked = new Set();
-/** @type {Map<string, unknown>} */
-let askedFor = new Map();
+/** @type {import('./model.js').Backlog | null} the backlog for which `asked` holds */
+let askedFor = null;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let extrasTimer;
 /** @type {Set<string>} */
@@ -194,9 +194,9 @@ function needExtras(ids) {
     const ids = [...wanted];
     lastWanted = ids;
     wanted = new Set();
-    // A new extras map means a change: what was asked before is asked again.
-    if (askedFor.get('extras') !== state.extras) {
-      askedFor = new Map([['extras', state.extras]]);
+    // After a change of the backlog, what was asked before is asked again.
+    if (askedFor !== state.backlog) {
+      askedFor = state.backlog;
       asked.clear();
     }
     for (const id of ids) {
@@ -227,8 +227,9 @@ async function loadExtra(id, progress, history) {
     /** @type {import('./state.js').Extra} */
     const extra = {};
     if (got) extra.progress = got;
-    if (since) extra.since = since;
-    if (got || since) apply((s) => S.receiveExtra(s, id, extra));
+    // '' (an empty history: an epic older than the server's history) shows "unknown", not "…".
+    if (typeof since === 'string') extra.since = since;
+    if (extra.progress || extra.since !== undefined) apply((s) => S.receiveExtra(s, id, extra));
   } catch {
     // Progress and "since" are extras: the row keeps its "…" and the next change asks again.
   }

@@ -75,8 +75,8 @@ export async function fetchProgress(id) {
 }
 
 /**
- * Since when an epic has had its status: the `at` of the last entry of its history;
- * `undefined` when the server has no history route, null when the epic is gone.
+ * Since when an epic has had its status: the `at` of the last entry of its history ('' when
+ * it has none); `undefined` when the server has no history route, null when the epic is gone.
  * @param {string} id
  * @returns {Promise<string | null | undefined>}
  */
@@ -90,7 +90,7 @@ export async function fetchSince(id) {
   if (!response.ok) throw await problem(response);
   /** @type {Array<{ at: string }>} */
   const history = await response.json();
-  return history.at(-1)?.at ?? null;
+  return history.at(-1)?.at ?? '';
 }
 
 /**

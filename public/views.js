@@ -75,6 +75,8 @@ const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', h
 
 /** "since" as a reader wants it: how long ago, and the moment itself in `datetime`. @param {string} at @param {number} now */
 function since(at, now) {
+  // An epic with no history (made before the server kept it) has no "since".
+  if (at === '') return el('span', { class: 'muted' }, 'unknown');
   const then = Date.parse(at);
   const minutes = Math.max(0, Math.round((now - then) / 60_000));
   const text =
@@ -271,7 +273,7 @@ export function createViews(actions) {
       el(
         'div',
         { role: 'cell', class: 'c-since' },
-        extra?.since
+        extra?.since !== undefined
           ? since(extra.since, Date.now())
           : state.features.history
             ? el('span', { class: 'muted' }, '…')
@@ -813,7 +815,11 @@ export function createViews(actions) {
         el(
           'dd',
           {},
-          extra?.since ? since(extra.since, Date.now()) : state.features.history ? '…' : 'not given by this server',
+          extra?.since !== undefined
+            ? since(extra.since, Date.now())
+            : state.features.history
+              ? '…'
+              : 'not given by this server',
         ),
         el('dt', {}, 'Progress'),
         el(
