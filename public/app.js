@@ -66,6 +66,7 @@ function load() {
   loading = (async () => {
     do {
       loadAgain = false;
+      outdated = false;
       try {
         const answer = await api.fetchBacklog(state.etag);
         const now = Date.now();
@@ -119,6 +120,8 @@ function countWork(backlog) {
 
 /** @type {ReturnType<typeof setInterval> | undefined} */
 let pollTimer;
+/** An event said the backlog changed and it is not read yet. */
+let outdated = false;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let eventTimer;
 
@@ -137,6 +140,8 @@ if (USE_STREAM) {
       load();
     },
     onChange() {
+      // The backlog shown is outdated: its epics' details wait for the new one.
+      outdated = true;
       clearTimeout(eventTimer);
       eventTimer = setTimeout(load, EVENT_DEBOUNCE_MS);
     },
@@ -191,6 +196,8 @@ function needExtras(ids) {
   for (const id of ids) wanted.add(id);
   clearTimeout(extrasTimer);
   extrasTimer = setTimeout(() => {
+    // An epic of an outdated backlog may be gone: the redraw after the new one asks again.
+    if (outdated) return;
     const ids = [...wanted];
     lastWanted = ids;
     wanted = new Set();

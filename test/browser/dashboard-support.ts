@@ -67,14 +67,15 @@ export async function serverHasEvents(running: RunningApp): Promise<boolean> {
  * Console errors a page logged, with the address of the resource when there is one.
  * Failed loads of the section 8 routes are left out only while the server lacks them.
  */
-export function watchConsole(page: Page): { errors(allowSection8: boolean): string[] } {
+export function watchConsole(page: Page): { errors(allowSection8: boolean, allowed?: RegExp): string[] } {
   const seen: Array<{ text: string; url: string }> = [];
   page.on('console', (message) => {
     if (message.type() === 'error') seen.push({ text: message.text(), url: message.location().url ?? '' });
   });
   return {
-    errors: (allowSection8) =>
+    errors: (allowSection8, allowed) =>
       seen
+        .filter(({ text, url }) => !allowed?.test(`${url} ${text}`))
         .filter(
           ({ text, url }) =>
             !(allowSection8 && /\/v1\/(events\/stream|epics\/[^/]+\/history)|EventSource/.test(`${url} ${text}`)),

@@ -321,7 +321,10 @@ describe('the dashboard at /', () => {
   it('runs under its Content-Security-Policy without a violation, a script error or a console error', async () => {
     expect(await problems.csp(page)).toEqual([]);
     expect(problems.errors).toEqual([]);
-    expect(consoleErrors.errors(!section8)).toEqual([]);
+    // Emptying the backlog under the page (above) may catch a read of an epic's progress or
+    // history in flight: a 404 for an epic of the SPEC example, then gone, is the right answer.
+    const deleted = new RegExp(`/v1/epics/(${Object.keys({ ...SPEC_EXAMPLE, ...DAG }).join('|')})(/history)? .*404`);
+    expect(consoleErrors.errors(!section8, deleted)).toEqual([]);
 
     // The policy is enforced and the watch sees it: an inline style is refused.
     const other = await browser.context.newPage();
