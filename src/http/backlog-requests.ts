@@ -69,19 +69,23 @@ export async function commitAndAnswer(
 
 /**
  * Who made a mutation and how, as its event records it (SPEC section 8): the key's
- * name, the method, the route as documented (`/v1/tasks/{taskId}`) and its path
- * parameters in path order.
+ * name, the method, the route as documented (`/v1/tasks/{taskId}`), and the ids it
+ * names: its path parameters in path order, then the `id` and `epic` of a body that
+ * adds one item (so that "who added TaskX" has an answer). An import's epics are
+ * in its changes, not listed here.
  */
 export function causeOf(request: FastifyRequest): EventCause {
   const pattern = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
   const params = (request.params ?? {}) as Record<string, string>;
   const names = [...pattern.matchAll(/:(\w+)/g)].map((match) => match[1] as string);
+  const body = (request.body ?? {}) as { id?: unknown; epic?: unknown };
+  const bodyIds = [body.id, body.epic].filter((id): id is string => typeof id === 'string');
   return {
     actor: request.actor ?? null,
     operation: {
       method: request.method,
       route: pattern.replace(/:(\w+)/g, '{$1}'),
-      ids: names.map((name) => params[name] ?? ''),
+      ids: [...names.map((name) => params[name] ?? ''), ...bodyIds],
     },
   };
 }

@@ -79,7 +79,14 @@ describe('events of the mutations (SPEC section 8)', () => {
           const [event] = events as [BacklogEvent];
           expect(event.seq).toBe(after.revision);
           expect(event.actor).toBeNull();
-          expect(event.operation).toEqual({ method: request.method, route: request.route, ids: request.ids });
+          // The ids it names: path ids, then a one-item body's `id` and `epic` (docs/api.md).
+          const body = (request.body ?? {}) as { id?: unknown; epic?: unknown };
+          const named = [body.id, body.epic].filter((id) => typeof id === 'string');
+          expect(event.operation).toEqual({
+            method: request.method,
+            route: request.route,
+            ids: [...request.ids, ...named],
+          });
           expect(byEpic(event.changes)).toEqual(statusDifference(before.epics, after.epics));
           seen.events++;
           seen.changes += event.changes.length;

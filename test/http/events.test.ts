@@ -42,7 +42,7 @@ describe('actors (SPEC section 8)', () => {
 
     const events = await allEvents(app);
     expect(events.map((event) => [event.actor, event.operation])).toEqual([
-      ['alice', { method: 'POST', route: '/v1/epics', ids: [] }],
+      ['alice', { method: 'POST', route: '/v1/epics', ids: ['EpicA'] }],
       ['key-2', { method: 'DELETE', route: '/v1/tasks/{taskId}', ids: ['T1'] }],
     ]);
     // Read back from the store itself, and from every log line: no key anywhere.
