@@ -131,7 +131,13 @@ function poll() {
   pollTimer = setInterval(load, POLL_MS);
 }
 
-if (USE_STREAM) {
+/**
+ * While polling, the stream is tried again this often (`?retry=MS`, at least 500; default a
+ * minute): a server with too many clients may have room later.
+ */
+const STREAM_RETRY_MS = Math.max(500, Number(params.get('retry')) || 60_000);
+
+function follow() {
   api.followEvents({
     onOpen() {
       clearInterval(pollTimer);
@@ -145,11 +151,15 @@ if (USE_STREAM) {
       clearTimeout(eventTimer);
       eventTimer = setTimeout(load, EVENT_DEBOUNCE_MS);
     },
-    onRefused: poll,
+    onRefused() {
+      poll();
+      setTimeout(follow, STREAM_RETRY_MS);
+    },
   });
-} else {
-  poll();
 }
+
+if (USE_STREAM) follow();
+else poll();
 load();
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') load();

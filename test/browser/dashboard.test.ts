@@ -217,7 +217,7 @@ describe('the dashboard at /', () => {
     await card('attention').click();
   });
 
-  it('polls with If-None-Match when the event stream is refused', async () => {
+  it('polls with If-None-Match when the event stream is refused, and tries the stream again', async () => {
     const polling = await browser.context.newPage();
     const statuses: number[] = [];
     polling.on('response', (response) => {
@@ -226,7 +226,7 @@ describe('the dashboard at /', () => {
     await polling.route('**/v1/events/stream', (route) =>
       route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"too many clients"}' }),
     );
-    await polling.goto(`${running.baseUrl}/?poll=${POLL_MS}`);
+    await polling.goto(`${running.baseUrl}/?poll=${POLL_MS}&retry=1000`);
     await polling.locator('body[data-loaded="true"]').waitFor();
     await expect.poll(() => polling.locator('#updated').getAttribute('data-mode'), WAIT).toBe('polling');
     await expect.poll(() => statuses.includes(304), WAIT).toBe(true);
@@ -234,6 +234,9 @@ describe('the dashboard at /', () => {
     await expect
       .poll(() => polling.locator('#tree [role="treeitem"][data-epic="EpicR"]').getAttribute('data-status'), WAIT)
       .toBe('wip');
+    // The stream is tried again (here after a second): once it answers, the page is live.
+    await polling.unroute('**/v1/events/stream');
+    await expect.poll(() => polling.locator('#updated').getAttribute('data-mode'), WAIT).toBe('live');
     await polling.close();
     await expect.poll(() => treeRow(page, 'EpicR').getAttribute('data-status'), WAIT).toBe('wip');
   });
