@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDictionary } from '../../bench/epic-generator.js';
 import {
   attentionFromApi,
+  closePageAndApp,
   inView,
   listedEpics,
   serverHasEvents,
@@ -44,8 +45,7 @@ describe.each([200, 2_000])('the dashboard on %i generated epics (DAG links, sha
   });
 
   afterAll(async () => {
-    await page?.close();
-    await running?.app.close();
+    await closePageAndApp(page, running);
   });
 
   it('lists exactly the blocked and pending epics, blocked first, each with its open work', async () => {

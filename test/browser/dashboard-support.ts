@@ -83,3 +83,23 @@ export function watchConsole(page: Page): { errors(allowSection8: boolean, allow
         .map(({ text, url }) => `${text} ${url}`),
   };
 }
+
+/**
+ * Closes a test's page and service. A step over 5 s is reported (once a suite hung here
+ * for 60 s on a busy machine); connections still open are cut so that the service's close
+ * never waits for a client.
+ */
+export async function closePageAndApp(page: Page | undefined, running: RunningApp | undefined): Promise<void> {
+  const timed = async (name: string, step: () => Promise<unknown>) => {
+    const started = Date.now();
+    const warn = setTimeout(() => console.warn(`${name} takes over 5 s`), 5_000);
+    await step();
+    clearTimeout(warn);
+    if (Date.now() - started > 5_000) console.warn(`${name} took ${Date.now() - started} ms`);
+  };
+  if (page) await timed('closing the page', () => page.close());
+  if (running) {
+    running.app.server.closeAllConnections();
+    await timed('closing the service', () => running.app.close());
+  }
+}

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   attentionFromApi,
+  closePageAndApp,
   inView,
   listedEpics,
   serverHasEvents,
@@ -49,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await running?.app.close();
+  await closePageAndApp(undefined, running);
 });
 
 describe('the dashboard at /', () => {
