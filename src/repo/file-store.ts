@@ -30,6 +30,16 @@ import { type StoreLogger, silentLogger } from './store-logger.js';
 export const SNAPSHOT_FILE = 'backlog.json';
 export const JOURNAL_FILE = 'journal.log';
 export const EVENTS_FILE = 'events.log';
+
+/** What the events file holds: the `since` of its header, its last event's seq, its size. */
+interface EventsFileState {
+  readonly since: number;
+  readonly lastSeq: number;
+  readonly bytes: number;
+}
+
+/** The events file's content is not known (putting it back failed): it is written anew, in full, next. */
+const UNKNOWN_EVENTS_FILE: EventsFileState = { since: -1, lastSeq: -1, bytes: -1 };
 const DEFAULT_MIN_FREE_BYTES = 64 * 2 ** 20;
 
 export { LOCK_FILE } from './folder-lock.js';
@@ -75,8 +85,7 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
   let journalBytes: number;
   let snapshotBytes: number;
   let log: EventLog;
-  /** What the events file holds: the `since` of its header, its last event's seq, its size. */
-  let eventsFile: { since: number; lastSeq: number; bytes: number };
+  let eventsFile: EventsFileState;
   let eventsHandle: FileHandle;
   try {
     await removeLeftoverTemporaries(folder);
@@ -115,45 +124,62 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
   /**
    * Appends to the events file every kept event it lacks, and `extra` after them
    * (synced); the whole file is written anew when events were dropped from the
-   * head of the log since it was written (retention). Returns its size before.
+   * head of the log since it was written (retention), or when it could not be put
+   * back after a failure. Returns what the file held before, for restoreEvents.
    */
-  async function flushEvents(extra: readonly BacklogEvent[] = []): Promise<number> {
-    const before = eventsFile.bytes;
+  async function flushEvents(extra: readonly BacklogEvent[] = []): Promise<EventsFileState> {
+    const previous = eventsFile;
     if (log.since > eventsFile.since) {
-      const text = encodeEventsFile(log.since, [...log.events, ...extra]);
-      await eventsHandle.close().catch(() => undefined);
-      try {
-        await writeAtomically(folder, files.events, text);
-      } finally {
-        eventsHandle = await open(files.events, 'a');
-      }
-      const lastSeq = extra.at(-1)?.seq ?? log.since + log.events.length;
-      eventsFile = { since: log.since, lastSeq, bytes: Buffer.byteLength(text) };
-      return before;
+      await rewriteEvents([...log.events, ...extra]);
+      return previous;
     }
     const pending = log.events.slice(Math.max(eventsFile.lastSeq - log.since, 0));
     const text = encodeEventLines([...pending, ...extra]);
-    if (text.length === 0) return before;
+    if (text.length === 0) return previous;
     try {
       await eventsHandle.write(text);
       await eventsHandle.datasync();
     } catch (error) {
-      await cutEvents(before);
+      await restoreEvents(previous);
       throw error;
     }
     eventsFile = {
       ...eventsFile,
       lastSeq: (extra.at(-1) ?? pending.at(-1) ?? { seq: eventsFile.lastSeq }).seq,
-      bytes: before + Buffer.byteLength(text),
+      bytes: previous.bytes + Buffer.byteLength(text),
     };
-    return before;
+    return previous;
   }
 
-  /** Cuts the events file back to `bytes` (an append that failed, or whose commit did). */
-  async function cutEvents(bytes: number): Promise<void> {
-    await eventsHandle.truncate(bytes).catch(() => undefined);
-    if (bytes !== eventsFile.bytes) {
-      eventsFile = { ...eventsFile, lastSeq: log.since + log.events.length, bytes };
+  /** Writes the events file anew: the log's `since`, then `events`. */
+  async function rewriteEvents(events: readonly BacklogEvent[]): Promise<void> {
+    const text = encodeEventsFile(log.since, events);
+    await eventsHandle.close().catch(() => undefined);
+    try {
+      await writeAtomically(folder, files.events, text);
+    } finally {
+      eventsHandle = await open(files.events, 'a');
+    }
+    eventsFile = { since: log.since, lastSeq: events.at(-1)?.seq ?? log.since, bytes: Buffer.byteLength(text) };
+  }
+
+  /**
+   * Puts the events file back as it was before flushEvents (an append that failed,
+   * or a replacement whose snapshot did): cut back to its size, or written anew
+   * without the failed event when flushEvents had written it anew. If even that
+   * fails, the file is written anew, in full, before anything else is appended.
+   */
+  async function restoreEvents(previous: EventsFileState): Promise<void> {
+    try {
+      if (previous.since === eventsFile.since) {
+        await eventsHandle.truncate(previous.bytes);
+        eventsFile = previous;
+      } else {
+        await rewriteEvents(log.events);
+      }
+    } catch (error) {
+      logger.warn({ err: error, file: files.events }, 'cannot put the events file back; it is written anew next time');
+      eventsFile = UNKNOWN_EVENTS_FILE;
     }
   }
 
@@ -229,7 +255,7 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
         });
       });
       await snapshot({ backlog: change.replacement, revision }).catch(async (error) => {
-        await cutEvents(eventsBefore);
+        await restoreEvents(eventsBefore);
         throw new StoreUnavailable(`Cannot write the data file ${files.snapshot}: ${(error as Error).message}`, {
           cause: error,
         });
@@ -322,7 +348,7 @@ async function loadEvents(
   files: { events: string },
   loaded: { committed: Committed; snapshotRevision: number; records: readonly JournalRecord[] },
   logger: StoreLogger,
-): Promise<{ log: EventLog; eventsFile: { since: number; lastSeq: number; bytes: number } }> {
+): Promise<{ log: EventLog; eventsFile: EventsFileState }> {
   const text = await readText(files.events);
   let since = loaded.snapshotRevision;
   let events: BacklogEvent[] = [];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, open, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, open, readFile, rm, rmdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -398,5 +398,54 @@ describe('file store events', () => {
     await writeFile(file, lines.join('\n'));
     await expect(createFileStore({ dataDir })).rejects.toThrow(StoreCorrupted);
     await expect(createFileStore({ dataDir })).rejects.toThrow(/events\.log is damaged/);
+  });
+
+  // The snapshot's temporary file cannot be created (a folder is in its way): the replacement
+  // fails after its event reached the events file, which must then be put back as it was.
+  const blockSnapshot = (dataDir: string) => mkdir(path.join(dataDir, `${SNAPSHOT_FILE}.${process.pid}.tmp`));
+  const unblockSnapshot = (dataDir: string) => rmdir(path.join(dataDir, `${SNAPSHOT_FILE}.${process.pid}.tmp`));
+
+  it('puts the events file back when a replacement fails after appending its event, and restarts on it', async () => {
+    const dataDir = await newFolder('backlog-events-replace-fails-');
+    const store = await createFileStore({ dataDir });
+    const start = (await store.read()).revision;
+    await store.update((b) => createEpic(b, { id: 'A' }));
+    await store.update((b) => createEpic(b, { id: 'B' }));
+    await blockSnapshot(dataDir);
+    await expect(store.update((b) => replaceChange(b, backlogFromDictionary([['X', {}]])))).rejects.toThrow(
+      /Cannot write the data file/,
+    );
+    await unblockSnapshot(dataDir);
+    await store.update((b) => createEpic(b, { id: 'C' }));
+    // A replacement folds the journal: its events reach the events file first, after the ones already there.
+    await store.update((b) => replaceChange(b, backlogFromDictionary([['Y', {}]])));
+    const events = (await store.events(undefined, 100)).events;
+    expect(seqs(events)).toEqual([1, 2, 3, 4].map((i) => start + i));
+    expect(events.flatMap((event) => event.changes.map((change) => change.epic))).not.toContain('X');
+    await store.close();
+    const reopened = await createFileStore({ dataDir });
+    expect((await reopened.events(undefined, 100)).events).toEqual(events);
+    await reopened.close();
+  });
+
+  it('writes the events file anew without the failed event when it had been written anew (retention)', async () => {
+    const dataDir = await newFolder('backlog-events-replace-fails-pruned-');
+    const store = await createFileStore({ dataDir, eventsRetentionMs: 100 });
+    await store.update((b) => createEpic(b, { id: 'A' }));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await store.update((b) => createEpic(b, { id: 'B' })); // drops A's event: the next flush writes the file anew
+    await blockSnapshot(dataDir);
+    await expect(store.update((b) => replaceChange(b, backlogFromDictionary([['X', {}]])))).rejects.toThrow(
+      /Cannot write the data file/,
+    );
+    await unblockSnapshot(dataDir);
+    expect(await readFile(path.join(dataDir, EVENTS_FILE), 'utf8')).not.toContain('"X"');
+    await store.update((b) => createEpic(b, { id: 'C' }));
+    await store.update((b) => replaceChange(b, backlogFromDictionary([['Y', {}]])));
+    const events = (await store.events(undefined, 100)).events;
+    await store.close();
+    const reopened = await createFileStore({ dataDir, eventsRetentionMs: 60_000 });
+    expect((await reopened.events(undefined, 100)).events).toEqual(events);
+    await reopened.close();
   });
 });
