@@ -8,6 +8,7 @@ import {
   EventsPruned,
   MAX_EVENTS_PAGE,
 } from '../domain/index.js';
+import { HttpProblem } from './http-errors.js';
 import type { EventMetrics } from './metrics.js';
 
 export interface EventHubOptions {
@@ -219,6 +220,21 @@ export function createEventHub(options: EventHubOptions) {
     return starting;
   }
 
+  /**
+   * The service is closing: a stream asked for now is answered 503, as one past the cap
+   * is, and its connection closed, so that the server's close does not wait for it.
+   */
+  function shuttingDown(): HttpProblem {
+    return new HttpProblem(503, 'Service unavailable', 'The service is shutting down; retry in a moment.', {
+      'retry-after': '1',
+    });
+  }
+
+  /** Whether the client of `res` has left already. */
+  function isGone(res: ServerResponse): boolean {
+    return res.destroyed || res.socket === null || res.socket.destroyed;
+  }
+
   function drained(res: ServerResponse): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -257,8 +273,14 @@ export function createEventHub(options: EventHubOptions) {
      * 410 by the caller: the promise rejects with it before anything is written.
      */
     async open(res: ServerResponse, after: number | undefined, open: () => void): Promise<void> {
-      if (closed) throw new Error('the event hub is closed');
+      if (closed) throw shuttingDown();
       await ensureStarted();
+      // Either may have happened while the revision was read: nothing to hold open then.
+      if (closed) {
+        res.shouldKeepAlive = false;
+        throw shuttingDown();
+      }
+      if (isGone(res)) return;
       const stream: Stream = { res, lastSent: after ?? lastSeq ?? 0, pending: [], stalledHeartbeats: 0 };
       streams.add(stream);
       metrics.streamClients.set(streams.size);
@@ -273,8 +295,14 @@ export function createEventHub(options: EventHubOptions) {
       if (!streams.has(stream)) return;
       open();
       heartbeat ??= setInterval(beat, heartbeatMs).unref();
-      if (first) await catchUp(stream, first);
-      else {
+      if (first) {
+        // A later page may fail (the store unreachable, or events pruned meanwhile): the stream
+        // ends, and its client reconnects with Last-Event-ID to what it missed, or a 410.
+        await catchUp(stream, first).catch((error: unknown) => {
+          log.warn({ err: error, lastSent: stream.lastSent }, 'event stream ended: its catch-up read failed');
+          end(stream);
+        });
+      } else {
         const pending = stream.pending ?? [];
         stream.pending = undefined;
         for (const event of pending) write(stream, event);

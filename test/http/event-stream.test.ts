@@ -1,13 +1,19 @@
+import { request as httpRequest } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { BacklogEvent, BacklogStore } from '../../src/domain/index.js';
+import {
+  type BacklogEvent,
+  type BacklogStore,
+  createEpic as createEpicIn,
+  StoreUnavailable,
+} from '../../src/domain/index.js';
 import { EXAMPLE_FIRST_REVISION, STREAM_EXAMPLE } from '../../src/http/openapi-example-cases.js';
 import { EXAMPLE_BACKLOG } from '../../src/http/openapi-examples.js';
 import { createMemoryStore } from '../../src/repo/memory-store.js';
-import { eventOfMessage, openSse, parseSse, type SseClient, type SseMessage } from '../helpers/sse.js';
+import { eventOfMessage, openSse, parseSse, portOf, type SseClient, type SseMessage } from '../helpers/sse.js';
 import { TEST_ENV } from '../helpers/test-app.js';
 
 const apps: FastifyInstance[] = [];
@@ -271,6 +277,79 @@ describe('GET /v1/events/stream', () => {
     const seq = await createEpic(app, 'Late');
     await stream.waitFor(isEvent(seq));
     expect(stream.messages.filter((message) => message.comment === 'heartbeat').length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('ends a resuming stream whose catch-up read fails, instead of leaving it open and silent', async () => {
+    const store = createMemoryStore();
+    const start = (await store.read()).revision;
+    for (let i = 0; i < 1500; i++) await store.update((b) => createEpicIn(b, { id: `E${i}` }));
+    const events = store.events.bind(store);
+    let calls = 0;
+    // Its second page fails (a store unreachable for a moment, or events pruned between pages).
+    store.events = async (after, limit) => {
+      if (++calls === 2) throw new StoreUnavailable('unreachable for a moment');
+      return events(after, limit);
+    };
+    const app = await serve({}, { store });
+    const client = await open(app, `/v1/events/stream?after=${start}`);
+    await client.ended;
+    expect(eventsOf(client).map((message) => Number(message.id))).toEqual(
+      Array.from({ length: 1000 }, (_, i) => start + i + 1),
+    );
+    expect(app.eventHub.size).toBe(0);
+    // Its client resumes after the last event it got, and gets the rest.
+    const resumed = await open(app, '/v1/events/stream', { 'last-event-id': String(start + 1000) });
+    await resumed.waitFor(isEvent(start + 1500));
+    expect(eventsOf(resumed)).toHaveLength(500);
+  });
+
+  describe('while the hub reads the revision it starts from (a slow store at start-up)', () => {
+    /** A memory store whose first read takes 500 ms. */
+    function slowFirstRead(): BacklogStore {
+      const store = createMemoryStore();
+      const read = store.read.bind(store);
+      let slow = true;
+      store.read = (async (use: Parameters<typeof read>[0]) => {
+        if (slow) {
+          slow = false;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        return read(use);
+      }) as BacklogStore['read'];
+      return store;
+    }
+    const rawRequest = (app: FastifyInstance) => {
+      const request = httpRequest({ host: '127.0.0.1', port: portOf(app), path: '/v1/events/stream' });
+      request.on('error', () => undefined);
+      request.end();
+      return request;
+    };
+
+    it('holds no stream for a client that left meanwhile', async () => {
+      const app = await serve({ EVENTS_MAX_CLIENTS: '1' }, { store: slowFirstRead() });
+      const request = rawRequest(app);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      request.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(app.eventHub.size).toBe(0);
+      const next = await open(app);
+      expect(next.status).toBe(200);
+    });
+
+    it('lets the service close at once, a stream asked for meanwhile refused (503, or its connection closed)', async () => {
+      const app = await serve({}, { store: slowFirstRead() });
+      const request = rawRequest(app);
+      const answered = new Promise<number | 'closed'>((resolve) => {
+        request.on('response', (response) => resolve(response.statusCode as number));
+        request.on('error', () => resolve('closed'));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = Date.now();
+      await app.close();
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(app.eventHub.size).toBe(0);
+      expect([503, 'closed']).toContain(await answered);
+    });
   });
 
   it('ends every stream when the service closes, at once', async () => {
