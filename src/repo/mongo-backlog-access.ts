@@ -235,6 +235,12 @@ export function createBacklogAccess(
       const found = (await events.find({ seq: { $gt: from } }, { sort: { seq: 1 }, limit: size + 1 }).toArray()).map(
         parseEvent,
       );
+      // Every revision after eventsSince has its event: a first one further on was pruned
+      // between the two reads (a commit that prunes raised eventsSince meanwhile).
+      if (found.length > 0 && found[0]?.seq !== from + 1) {
+        const now = parseMeta(await meta.findOne({ _id: META_ID }));
+        throw new EventsPruned(from, now.eventsSince ?? now.revision);
+      }
       const page = found.slice(0, size);
       return { events: page, next: found.length > size ? (page.at(-1)?.seq ?? null) : null };
     },

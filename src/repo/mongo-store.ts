@@ -207,15 +207,9 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Back
       }),
     watch(listener) {
       const stop = watchers.watch(listener);
-      // From the current revision on: watchers learn of later commits only.
-      if (announced === 0) {
-        access.revision().then(
-          (revision) => {
-            announced = Math.max(announced, revision);
-          },
-          () => undefined,
-        );
-      }
+      // The current revision is announced too: a watcher that read it separately, a moment
+      // before, then still learns of a commit another replica made in between.
+      if (announced === 0) access.revision().then(announce, () => undefined);
       pollWhileWatched();
       return stop;
     },

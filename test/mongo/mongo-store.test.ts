@@ -149,6 +149,19 @@ describe('mongodb store', () => {
     await expect(other.events(first.revision - 1, 10)).rejects.toThrow(EventsPruned);
   });
 
+  it('answers EventsPruned, not a page with a gap, when the events after `after` were pruned past what the meta document said', async () => {
+    const dbName = databases.create();
+    const store = await open(dbName);
+    const first = await store.update((b) => createEpic(b, { id: 'A' }));
+    await store.update((b) => createEpic(b, { id: 'B' }));
+    // As a pruning commit of another replica would leave it between this replica's two reads.
+    await withClient((client) =>
+      client.db(dbName).collection<{ _id: number }>('events').deleteOne({ _id: first.revision }),
+    );
+    await expect(store.events(first.revision - 1, 10)).rejects.toThrow(EventsPruned);
+    expect((await store.events(first.revision, 10)).events.map((event) => event.seq)).toEqual([first.revision + 1]);
+  });
+
   it('creates its indexes at start-up, idempotently', async () => {
     const { dbName } = await storedDatabase();
     await open(dbName);

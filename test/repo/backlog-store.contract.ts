@@ -268,7 +268,9 @@ export function describeBacklogStoreContract(
       const two = await store.update((b) => createEpic(b, { id: 'B' }));
       stop();
       await store.update((b) => createEpic(b, { id: 'C' }));
-      expect(seen).toEqual([one.revision, two.revision]);
+      // A store may also announce the revision current when the watch began (MongoDB does).
+      expect(seen.filter((revision) => revision >= one.revision)).toEqual([one.revision, two.revision]);
+      expect(seen.every((revision) => revision >= one.revision - 1)).toBe(true);
     });
 
     it('keeps what each epic marked done and fixed, for its progress', async () => {
