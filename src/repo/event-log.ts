@@ -1,5 +1,6 @@
 import {
   type BacklogEvent,
+  type BacklogStore,
   type EventPage,
   EventsPruned,
   type HistoryEntry,
@@ -83,6 +84,28 @@ export function createEventLog(since: number, events: readonly BacklogEvent[] = 
   };
   for (const event of events) log.append(event);
   return log;
+}
+
+/**
+ * The events side of a store that keeps its events in this process (memory, file):
+ * `record` keeps a committed event (dropping those past the retention, `retentionMs`,
+ * 0 keeps all) and tells the watchers; `reads` are the store's events, history and watch.
+ */
+export function createLocalEvents(log: EventLog, retentionMs: number) {
+  const watchers = createWatchers();
+  const reads: Pick<BacklogStore, 'events' | 'history' | 'watch'> = {
+    events: async (after, limit) => log.page(after, limit),
+    history: async (epicId) => log.history(epicId),
+    watch: watchers.watch,
+  };
+  return {
+    record(event: BacklogEvent): void {
+      log.append(event);
+      log.prune(retentionMs);
+      watchers.notify(event.seq);
+    },
+    reads,
+  };
 }
 
 /** The listeners of BacklogStore.watch: a failing listener never fails a commit. */

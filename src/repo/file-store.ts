@@ -20,7 +20,7 @@ import {
 } from '../domain/index.js';
 import { decodeSnapshot, encodeSnapshot } from './backlog-snapshot.js';
 import { createDiskReadiness } from './disk-readiness.js';
-import { createEventLog, createWatchers, type EventLog } from './event-log.js';
+import { createEventLog, createLocalEvents, type EventLog } from './event-log.js';
 import { decodeEventsFile, encodeEventLines, encodeEventsFile } from './events-file.js';
 import { takeFolderLock } from './folder-lock.js';
 import { decodeJournal, encodeRecord, eventOfRecord, type JournalRecord, replay } from './journal.js';
@@ -101,7 +101,7 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
     await lock.release();
     throw error;
   }
-  const watchers = createWatchers();
+  const events = createLocalEvents(log, eventsRetentionMs);
   const queue = createSerialQueue({ maxWaitMs: options.queueWaitMs });
   const readiness = createDiskReadiness(folder, options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES);
 
@@ -223,13 +223,7 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
       const { handed } = await queue.run(async () => ({ handed: handOver(await commit(plan, updateOptions), use) }));
       return handed;
     },
-    async events(after, limit) {
-      return log.page(after, limit);
-    },
-    async history(epicId) {
-      return log.history(epicId);
-    },
-    watch: watchers.watch,
+    ...events.reads,
     ping: () => readiness.check(),
     async close() {
       await queue.drain();
@@ -262,9 +256,7 @@ export async function createFileStore(options: FileStoreOptions): Promise<Backlo
       });
     });
     current = { backlog: applyChange(change), revision };
-    log.append(event);
-    log.prune(eventsRetentionMs);
-    watchers.notify(revision);
+    events.record(event);
     compactLater();
     return { ...current, change, event };
   }

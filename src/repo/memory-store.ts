@@ -12,7 +12,7 @@ import {
   isNoChange,
   type UpdateOptions,
 } from '../domain/index.js';
-import { createEventLog, createWatchers } from './event-log.js';
+import { createEventLog, createLocalEvents } from './event-log.js';
 import { createSerialQueue } from './serial-queue.js';
 
 export interface MemoryStoreOptions {
@@ -34,8 +34,7 @@ export function createMemoryStore(
 ): BacklogStore {
   let current = { backlog: initial, revision: now };
   const queue = createSerialQueue({ maxWaitMs: queueWaitMs });
-  const log = createEventLog(now);
-  const watchers = createWatchers();
+  const events = createLocalEvents(createEventLog(now), eventsRetentionMs);
   return {
     async read<T>(use?: (committed: Committed) => T) {
       return handOver(current, use);
@@ -48,20 +47,12 @@ export function createMemoryStore(
         if (isNoChange(change)) return { handed: handOver({ ...current, change }, use) };
         const event = eventOf(current.revision + 1, change, options?.cause);
         current = { backlog: applyChange(change), revision: event.seq };
-        log.append(event);
-        log.prune(eventsRetentionMs);
-        watchers.notify(event.seq);
+        events.record(event);
         return { handed: handOver({ ...current, change, event }, use) };
       });
       return handed;
     },
-    async events(after, limit) {
-      return log.page(after, limit);
-    },
-    async history(epicId) {
-      return log.history(epicId);
-    },
-    watch: watchers.watch,
+    ...events.reads,
     async ping() {},
     async close() {},
   };
