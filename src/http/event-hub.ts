@@ -195,7 +195,11 @@ export function createEventHub(options: EventHubOptions) {
       if (page.next === null) break;
       page = await store.events(page.next, MAX_EVENTS_PAGE);
     }
-    // Live from here: what arrived meanwhile, then each event as the hub hands it over.
+    goLive(stream);
+  }
+
+  /** Live from here: what arrived while the stream caught up, then each event as the hub hands it over. */
+  function goLive(stream: Stream): void {
     const pending = stream.pending ?? [];
     stream.pending = undefined;
     for (const event of pending) {
@@ -303,9 +307,7 @@ export function createEventHub(options: EventHubOptions) {
           end(stream);
         });
       } else {
-        const pending = stream.pending ?? [];
-        stream.pending = undefined;
-        for (const event of pending) write(stream, event);
+        goLive(stream);
       }
     },
 
