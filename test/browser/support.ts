@@ -11,20 +11,7 @@ import { TEST_ENV } from '../helpers/test-app.js';
 export const API_KEY = 'browser-test-key';
 
 export { SPEC_EXAMPLE } from '../helpers/backlogs.js';
-
-/**
- * A DAG beside it: EpicS is linked from EpicQ and EpicR (shared), the chain
- * EpicP → EpicQ → EpicS → EpicT is four deep, and BugT1 is reported both at the
- * bottom of that chain and in the separate root EpicU, so it has two highest epics.
- */
-export const DAG = {
-  EpicP: { Tasks: [], Bugs: [], Epics: ['EpicQ', 'EpicR'] },
-  EpicQ: { Tasks: [], Bugs: [], Epics: ['EpicS'] },
-  EpicR: { Tasks: ['TaskR1'], Bugs: [], Epics: ['EpicS'] },
-  EpicS: { Tasks: [], Bugs: ['BugS1'], Epics: ['EpicT'] },
-  EpicT: { Tasks: ['TaskT1'], Bugs: ['BugT1'], Epics: [] },
-  EpicU: { Tasks: [], Bugs: ['BugT1'], Epics: [] },
-};
+export { DAG } from '../helpers/dag-example.js';
 
 export interface RunningApp {
   app: FastifyInstance;

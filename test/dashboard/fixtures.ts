@@ -1,21 +1,17 @@
 import { generateEpics } from '../../bench/epic-generator.js';
 import type { BacklogView, EpicView, Status } from '../../public/model.js';
+import { DAG } from '../helpers/dag-example.js';
 
 type Dictionary = Record<string, { Tasks: string[]; Bugs: string[]; Epics: string[] }>;
 
-/** The SPEC example and the DAG of the browser tests (test/browser/support.ts), in creation order. */
+/** The SPEC example (its blank link left out) and the DAG of the browser tests, in creation order. */
 export const EXAMPLE: Dictionary = {
   EpicA: { Tasks: ['TaskA1', 'TaskA2'], Bugs: [], Epics: ['EpicB'] },
   EpicB: { Tasks: ['TaskB1', 'TaskB2'], Bugs: ['BugB1'], Epics: [] },
   EpicC: { Tasks: [], Bugs: [], Epics: [] },
   EpicD: { Tasks: [], Bugs: [], Epics: ['EpicC'] },
   EpicE: { Tasks: [], Bugs: ['BugE1'], Epics: [] },
-  EpicP: { Tasks: [], Bugs: [], Epics: ['EpicQ', 'EpicR'] },
-  EpicQ: { Tasks: [], Bugs: [], Epics: ['EpicS'] },
-  EpicR: { Tasks: ['TaskR1'], Bugs: [], Epics: ['EpicS'] },
-  EpicS: { Tasks: [], Bugs: ['BugS1'], Epics: ['EpicT'] },
-  EpicT: { Tasks: ['TaskT1'], Bugs: ['BugT1'], Epics: [] },
-  EpicU: { Tasks: [], Bugs: ['BugT1'], Epics: [] },
+  ...DAG,
 };
 
 /**
