@@ -1,6 +1,13 @@
 import { SPEC_EXAMPLE } from '../schemas/spec-example.js';
 import type { OperationExamples } from './openapi-examples.js';
-import { PROBLEM_TYPES } from './problem-types.js';
+import { PROBLEM_TYPES, problemTypeUri, slugOf } from './problem-types.js';
+
+/** A problem+json answer as the service sends it: its type and status follow from its title (problem-types.ts). */
+function problem(title: string, detail: string, errors?: { in: string; path: string; message: string }[]) {
+  const status = PROBLEM_TYPES.get(slugOf(title))?.status;
+  if (status === undefined) throw new Error(`no problem type is titled ${JSON.stringify(title)}`);
+  return { type: problemTypeUri(title), title, status, detail, ...(errors && { errors }) };
+}
 
 /** The example backlog's epics as GET /v1/backlog answers them; most answers repeat some. */
 const VIEW = {
@@ -19,33 +26,18 @@ function leadingSpace(param: string, id: string) {
     summary: 'An id with a leading space',
     params: { [param]: ` ${id}` },
     status: 400,
-    response: {
-      type: '/problems/invalid-request',
-      title: 'Invalid request',
-      status: 400,
-      detail: `params/${param}: ${message}`,
-      errors: [{ in: 'params', path: `/${param}`, message }],
-    },
+    response: problem('Invalid request', `params/${param}: ${message}`, [{ in: 'params', path: `/${param}`, message }]),
   };
 }
 
 /** The 404 of an epic that does not exist, EpicZ. */
-const EPIC_Z_NOT_FOUND = {
-  type: '/problems/epic-not-found',
-  title: 'Epic not found',
-  status: 404,
-  detail: 'Epic "EpicZ" does not exist',
-};
+const EPIC_Z_NOT_FOUND = problem('Epic not found', 'Epic "EpicZ" does not exist');
 
 /** The 400 of a query parameter refused with `message`. */
 function invalidQuery(param: string, message: string) {
-  return {
-    type: '/problems/invalid-request',
-    title: 'Invalid request',
-    status: 400,
-    detail: `querystring/${param}: ${message}`,
-    errors: [{ in: 'querystring', path: `/${param}`, message }],
-  };
+  return problem('Invalid request', `querystring/${param}: ${message}`, [
+    { in: 'querystring', path: `/${param}`, message },
+  ]);
 }
 
 /** The revision of the new store the examples of events run on; importing the example backlog commits the next. */
@@ -64,12 +56,10 @@ const IMPORT_EVENT = {
 /** What the stream sends of it: the event's seq as id, the event as data. */
 export const STREAM_EXAMPLE = `id: ${IMPORT_SEQ}\ndata: ${JSON.stringify(IMPORT_EVENT)}\n\n: heartbeat\n\n`;
 const PRUNED_AFTER = 1764500000000;
-const pruned = {
-  type: '/problems/events-pruned',
-  title: 'Events pruned',
-  status: 410,
-  detail: `Events after seq ${PRUNED_AFTER} are no longer all kept: the oldest after still answered is ${EXAMPLE_FIRST_REVISION}. Read the backlog again and follow the events after its revision`,
-};
+const pruned = problem(
+  'Events pruned',
+  `Events after seq ${PRUNED_AFTER} are no longer all kept: the oldest after still answered is ${EXAMPLE_FIRST_REVISION}. Read the backlog again and follow the events after its revision`,
+);
 
 /**
  * Every example request of the OpenAPI document and the answer it gets on the example
@@ -99,24 +89,15 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A misspelt key',
       body: { EpicF: { tasks: ['TaskF1'] } },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'body/EpicF: unknown key "tasks": did you mean "Tasks"?',
-        errors: [{ in: 'body', path: '/EpicF', message: 'unknown key "tasks": did you mean "Tasks"?' }],
-      },
+      response: problem('Invalid request', 'body/EpicF: unknown key "tasks": did you mean "Tasks"?', [
+        { in: 'body', path: '/EpicF', message: 'unknown key "tasks": did you mean "Tasks"?' },
+      ]),
     },
     conflict: {
       summary: 'A task already in another epic',
       body: { EpicF: { Tasks: ['TaskA1'] } },
       status: 409,
-      response: {
-        type: '/problems/task-already-in-an-epic',
-        title: 'Task already in an epic',
-        status: 409,
-        detail: 'Task "TaskA1" already belongs to epic "EpicA"',
-      },
+      response: problem('Task already in an epic', 'Task "TaskA1" already belongs to epic "EpicA"'),
     },
   },
   replaceBacklog: {
@@ -130,24 +111,15 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A list given as a string',
       body: { EpicA: { Tasks: 'TaskA1' } },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'body/EpicA/Tasks: Invalid input: expected array, received string',
-        errors: [{ in: 'body', path: '/EpicA/Tasks', message: 'Invalid input: expected array, received string' }],
-      },
+      response: problem('Invalid request', 'body/EpicA/Tasks: Invalid input: expected array, received string', [
+        { in: 'body', path: '/EpicA/Tasks', message: 'Invalid input: expected array, received string' },
+      ]),
     },
     conflict: {
       summary: 'Links forming a cycle',
       body: { EpicA: { Epics: ['EpicB'] }, EpicB: { Epics: ['EpicA'] } },
       status: 409,
-      response: {
-        type: '/problems/links-would-form-a-cycle',
-        title: 'Links would form a cycle',
-        status: 409,
-        detail: 'Links would form a cycle: EpicA -> EpicB -> EpicA',
-      },
+      response: problem('Links would form a cycle', 'Links would form a cycle: EpicA -> EpicB -> EpicA'),
     },
   },
   exportBacklog: {
@@ -177,19 +149,17 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A status that does not exist',
       query: { status: 'done' },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'querystring/status: Invalid option: expected one of "wip"|"blocked"|"pending_validation"|"completed"',
-        errors: [
+      response: problem(
+        'Invalid request',
+        'querystring/status: Invalid option: expected one of "wip"|"blocked"|"pending_validation"|"completed"',
+        [
           {
             in: 'querystring',
             path: '/status',
             message: 'Invalid option: expected one of "wip"|"blocked"|"pending_validation"|"completed"',
           },
         ],
-      },
+      ),
     },
   },
   createEpic: {
@@ -212,24 +182,13 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'No id',
       body: { tasks: ['TaskF1'] },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'body/id: required',
-        errors: [{ in: 'body', path: '/id', message: 'required' }],
-      },
+      response: problem('Invalid request', 'body/id: required', [{ in: 'body', path: '/id', message: 'required' }]),
     },
     conflict: {
       summary: 'An id taken',
       body: { id: 'EpicA' },
       status: 409,
-      response: {
-        type: '/problems/epic-already-exists',
-        title: 'Epic already exists',
-        status: 409,
-        detail: 'Epic "EpicA" already exists',
-      },
+      response: problem('Epic already exists', 'Epic "EpicA" already exists'),
     },
   },
   listBlockedEpics: {
@@ -250,24 +209,15 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'An id with a leading space',
       query: { bug_id: ' BugB1' },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'querystring/bug_id: id " BugB1" must not start or end with white space',
-        errors: [{ in: 'querystring', path: '/bug_id', message: 'id " BugB1" must not start or end with white space' }],
-      },
+      response: problem('Invalid request', 'querystring/bug_id: id " BugB1" must not start or end with white space', [
+        { in: 'querystring', path: '/bug_id', message: 'id " BugB1" must not start or end with white space' },
+      ]),
     },
     notFound: {
       summary: 'A bug no epic reports',
       query: { bug_id: 'BugZ1' },
       status: 404,
-      response: {
-        type: '/problems/bug-not-found',
-        title: 'Bug not found',
-        status: 404,
-        detail: 'Bug "BugZ1" does not exist',
-      },
+      response: problem('Bug not found', 'Bug "BugZ1" does not exist'),
     },
   },
   getEpic: {
@@ -329,13 +279,9 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       params: { epicId: 'EpicC' },
       body: { type: 'story', id: 'StoryC1' },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'body/type: Invalid option: expected one of "task"|"bug"',
-        errors: [{ in: 'body', path: '/type', message: 'Invalid option: expected one of "task"|"bug"' }],
-      },
+      response: problem('Invalid request', 'body/type: Invalid option: expected one of "task"|"bug"', [
+        { in: 'body', path: '/type', message: 'Invalid option: expected one of "task"|"bug"' },
+      ]),
     },
     notFound: {
       summary: 'An epic that does not exist',
@@ -349,12 +295,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       params: { epicId: 'EpicC' },
       body: { type: 'task', id: 'TaskA1' },
       status: 409,
-      response: {
-        type: '/problems/task-already-in-an-epic',
-        title: 'Task already in an epic',
-        status: 409,
-        detail: 'Task "TaskA1" already belongs to epic "EpicA"',
-      },
+      response: problem('Task already in an epic', 'Task "TaskA1" already belongs to epic "EpicA"'),
     },
   },
   listEpicBugs: {
@@ -393,13 +334,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       params: { epicId: 'EpicC' },
       body: {},
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'body/id: required',
-        errors: [{ in: 'body', path: '/id', message: 'required' }],
-      },
+      response: problem('Invalid request', 'body/id: required', [{ in: 'body', path: '/id', message: 'required' }]),
     },
     notFound: {
       summary: 'An epic that does not exist',
@@ -413,12 +348,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       params: { epicId: 'EpicB' },
       body: { id: 'BugB1' },
       status: 409,
-      response: {
-        type: '/problems/bug-already-reported-in-this-epic',
-        title: 'Bug already reported in this epic',
-        status: 409,
-        detail: 'Bug "BugB1" is already reported in epic "EpicB"',
-      },
+      response: problem('Bug already reported in this epic', 'Bug "BugB1" is already reported in epic "EpicB"'),
     },
   },
   linkEpic: {
@@ -442,16 +372,10 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       params: { epicId: 'EpicE' },
       body: { Id: 'EpicC' },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'body/id: required; body: unknown key "Id": did you mean "id"?',
-        errors: [
-          { in: 'body', path: '/id', message: 'required' },
-          { in: 'body', path: '/', message: 'unknown key "Id": did you mean "id"?' },
-        ],
-      },
+      response: problem('Invalid request', 'body/id: required; body: unknown key "Id": did you mean "id"?', [
+        { in: 'body', path: '/id', message: 'required' },
+        { in: 'body', path: '/', message: 'unknown key "Id": did you mean "id"?' },
+      ]),
     },
     notFound: {
       summary: 'A child that does not exist',
@@ -465,12 +389,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       params: { epicId: 'EpicB' },
       body: { id: 'EpicA' },
       status: 409,
-      response: {
-        type: '/problems/links-would-form-a-cycle',
-        title: 'Links would form a cycle',
-        status: 409,
-        detail: 'Links would form a cycle: EpicB -> EpicA -> EpicB',
-      },
+      response: problem('Links would form a cycle', 'Links would form a cycle: EpicB -> EpicA -> EpicB'),
     },
   },
   unlinkEpic: {
@@ -492,24 +411,15 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'An id with a leading space',
       params: { epicId: ' EpicD', childId: 'EpicC' },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'params/epicId: id " EpicD" must not start or end with white space',
-        errors: [{ in: 'params', path: '/epicId', message: 'id " EpicD" must not start or end with white space' }],
-      },
+      response: problem('Invalid request', 'params/epicId: id " EpicD" must not start or end with white space', [
+        { in: 'params', path: '/epicId', message: 'id " EpicD" must not start or end with white space' },
+      ]),
     },
     notFound: {
       summary: 'A link that does not exist',
       params: { epicId: 'EpicD', childId: 'EpicA' },
       status: 404,
-      response: {
-        type: '/problems/link-not-found',
-        title: 'Link not found',
-        status: 404,
-        detail: 'Epic "EpicD" does not link to "EpicA"',
-      },
+      response: problem('Link not found', 'Epic "EpicD" does not link to "EpicA"'),
     },
   },
   listTasks: {
@@ -543,13 +453,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'No epic',
       body: { id: 'TaskC1' },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'body/epic: required',
-        errors: [{ in: 'body', path: '/epic', message: 'required' }],
-      },
+      response: problem('Invalid request', 'body/epic: required', [{ in: 'body', path: '/epic', message: 'required' }]),
     },
     notFound: {
       summary: 'An epic that does not exist',
@@ -561,12 +465,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A task already in another epic',
       body: { id: 'TaskA1', epic: 'EpicC' },
       status: 409,
-      response: {
-        type: '/problems/task-already-in-an-epic',
-        title: 'Task already in an epic',
-        status: 409,
-        detail: 'Task "TaskA1" already belongs to epic "EpicA"',
-      },
+      response: problem('Task already in an epic', 'Task "TaskA1" already belongs to epic "EpicA"'),
     },
   },
   completeTask: {
@@ -589,12 +488,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A task that does not exist',
       params: { taskId: 'TaskZ1' },
       status: 404,
-      response: {
-        type: '/problems/task-not-found',
-        title: 'Task not found',
-        status: 404,
-        detail: 'Task "TaskZ1" does not exist',
-      },
+      response: problem('Task not found', 'Task "TaskZ1" does not exist'),
     },
   },
   listBugs: {
@@ -626,16 +520,10 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A misspelt key',
       body: { id: 'BugC1', epics: 'EpicC' },
       status: 400,
-      response: {
-        type: '/problems/invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: 'body/epic: required; body: unknown key "epics": did you mean "epic"?',
-        errors: [
-          { in: 'body', path: '/epic', message: 'required' },
-          { in: 'body', path: '/', message: 'unknown key "epics": did you mean "epic"?' },
-        ],
-      },
+      response: problem('Invalid request', 'body/epic: required; body: unknown key "epics": did you mean "epic"?', [
+        { in: 'body', path: '/epic', message: 'required' },
+        { in: 'body', path: '/', message: 'unknown key "epics": did you mean "epic"?' },
+      ]),
     },
     notFound: {
       summary: 'An epic that does not exist',
@@ -647,12 +535,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A bug the epic reports already',
       body: { id: 'BugB1', epic: 'EpicB' },
       status: 409,
-      response: {
-        type: '/problems/bug-already-reported-in-this-epic',
-        title: 'Bug already reported in this epic',
-        status: 409,
-        detail: 'Bug "BugB1" is already reported in epic "EpicB"',
-      },
+      response: problem('Bug already reported in this epic', 'Bug "BugB1" is already reported in epic "EpicB"'),
     },
   },
   fixBug: {
@@ -675,12 +558,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A bug no epic reports',
       params: { bugId: 'BugZ1' },
       status: 404,
-      response: {
-        type: '/problems/bug-not-found',
-        title: 'Bug not found',
-        status: 404,
-        detail: 'Bug "BugZ1" does not exist',
-      },
+      response: problem('Bug not found', 'Bug "BugZ1" does not exist'),
     },
   },
   listEpicsBlockedByBug: {
@@ -702,12 +580,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A bug no epic reports',
       params: { bugId: 'BugZ1' },
       status: 404,
-      response: {
-        type: '/problems/bug-not-found',
-        title: 'Bug not found',
-        status: 404,
-        detail: 'Bug "BugZ1" does not exist',
-      },
+      response: problem('Bug not found', 'Bug "BugZ1" does not exist'),
     },
   },
   listEvents: {
@@ -802,12 +675,7 @@ export const OPERATION_EXAMPLES: OperationExamples = {
       summary: 'A problem type that does not exist',
       params: { slug: 'no-such-problem' },
       status: 404,
-      response: {
-        type: '/problems/not-found',
-        title: 'Not found',
-        status: 404,
-        detail: 'No problem type "no-such-problem"',
-      },
+      response: problem('Not found', 'No problem type "no-such-problem"'),
     },
   },
 };
