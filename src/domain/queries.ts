@@ -67,23 +67,25 @@ export interface Progress {
  * (added again after it was done). Costs what the epic reaches.
  */
 export function progressOf(backlog: Backlog, epicId: string): Progress {
-  const openTasks = new Set<string>();
+  const reached = reachableFrom(backlog, epicId);
+  // A task is in one epic only: the open ones are counted without a set of their ids.
+  let tasksOpen = 0;
   const doneTasks = new Set<string>();
   const openBugs = new Set<string>();
   const fixedBugs = new Set<string>();
-  for (const id of reachableFrom(backlog, epicId)) {
+  for (const id of reached) {
     const epic = backlog.epic(id);
-    for (const task of epic.tasks) openTasks.add(task);
+    tasksOpen += epic.tasks.length;
     for (const task of epic.done ?? []) doneTasks.add(task);
     for (const bug of epic.bugs) openBugs.add(bug);
     for (const bug of epic.fixed ?? []) fixedBugs.add(bug);
   }
-  return {
-    tasksDone: countNotIn(doneTasks, openTasks),
-    tasksOpen: openTasks.size,
-    bugsFixed: countNotIn(fixedBugs, openBugs),
-    bugsOpen: openBugs.size,
-  };
+  let tasksDone = 0;
+  for (const task of doneTasks) {
+    const owner = backlog.taskOwner(task);
+    if (owner === undefined || !reached.has(owner)) tasksDone++;
+  }
+  return { tasksDone, tasksOpen, bugsFixed: countNotIn(fixedBugs, openBugs), bugsOpen: openBugs.size };
 }
 
 function countNotIn(ids: ReadonlySet<string>, excluded: ReadonlySet<string>): number {
